@@ -1,0 +1,49 @@
+#include "models/common/iotlb.h"
+
+namespace iommusim {
+
+const TlbEntry* Iotlb::lookup(TlbKind kind, uint16_t vmid, uint32_t asid, uint64_t ia, TlbTag* hit_tag) {
+    // One counted lookup per translation request; per-size probes are free.
+    const uint64_t sizes = resident_sizes_mask();
+    const TlbEntry* found = nullptr;
+    TlbTag tag;
+    tag.kind = kind;
+    tag.vmid = vmid;
+    for (uint64_t m = sizes; m != 0 && !found; m &= m - 1) {
+        const unsigned s = static_cast<unsigned>(__builtin_ctzll(m));
+        tag.size_log2 = static_cast<uint8_t>(s);
+        tag.vpn = ia >> s;
+        tag.asid = asid;
+        tag.global = false;
+        found = cache_.probe(tag.vpn, tag);
+        if (!found && global_count_ && kind == TlbKind::S1) {
+            tag.asid = 0;
+            tag.global = true;
+            found = cache_.probe(tag.vpn, tag);
+        }
+    }
+    // Count the lookup and update replacement state through the cache itself.
+    if (found) {
+        const TlbEntry* e = cache_.lookup(tag.vpn, tag);
+        if (hit_tag) *hit_tag = tag;
+        return e;
+    }
+    tag.size_log2 = 12;
+    tag.vpn = ia >> 12;
+    tag.asid = asid;
+    tag.global = false;
+    cache_.lookup(tag.vpn, tag);  // counts the miss
+    return nullptr;
+}
+
+void Iotlb::fill(const TlbTag& tag, const TlbEntry& e) {
+    const bool present = cache_.probe(tag.vpn, tag) != nullptr;
+    auto r = cache_.fill(tag.vpn, tag, e);
+    if (r.evicted) forget(r.victim_tag);
+    if (!present) {
+        size_count_[tag.size_log2]++;
+        if (tag.global) global_count_++;
+    }
+}
+
+}  // namespace iommusim

@@ -1,0 +1,110 @@
+// The IOTLB and walk cache shared by every vendor model (no SystemC).
+//
+// IOTLB entries are tagged by translation kind (stage 1 / combined stage 1+2,
+// or stage 2 only), VMID (or domain), ASID (or PASID), page size and virtual
+// page number. Several page sizes live in one set-associative array: a lookup
+// probes each page size currently resident (tracked with per-size counts), the
+// set index being the page number at that size. Global stage-1 entries (nG=0)
+// match every ASID: they are probed only while some are resident.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "models/common/cache.h"
+#include "models/common/pagetables/vmsa.h"
+
+namespace iommusim {
+
+enum class TlbKind : uint8_t {
+    S1 = 0,  // stage 1 only, or a combined stage 1+2 (nested) translation: VA -> PA
+    S2 = 1,  // stage 2 only: IPA -> PA (also caches stage-2 steps of nested walks)
+};
+
+struct TlbTag {
+    uint64_t vpn = 0;        // input address >> size_log2
+    uint32_t asid = 0;       // ignored for global entries (stored as 0)
+    uint16_t vmid = 0;
+    uint8_t size_log2 = 0;
+    TlbKind kind = TlbKind::S1;
+    bool global = false;
+    bool operator==(const TlbTag& o) const {
+        return vpn == o.vpn && asid == o.asid && vmid == o.vmid && size_log2 == o.size_log2 &&
+               kind == o.kind && global == o.global;
+    }
+};
+
+struct TlbEntry {
+    uint64_t oa_base = 0;     // output address of the page
+    vmsa::Perms s1perms;      // valid when has_s1
+    vmsa::Perms s2perms;      // valid when has_s2
+    bool has_s1 = false;
+    bool has_s2 = false;
+    uint64_t ipa_base = 0;    // nested: the intermediate address (for fault records)
+};
+
+struct TlbHit {
+    TlbTag tag;
+    TlbEntry entry;
+};
+
+class Iotlb {
+public:
+    explicit Iotlb(const CacheGeometry& g) : cache_(g) {}
+
+    // Probes every resident page size; returns the entry or nullptr.
+    const TlbEntry* lookup(TlbKind kind, uint16_t vmid, uint32_t asid, uint64_t ia, TlbTag* hit_tag = nullptr);
+    void fill(const TlbTag& tag, const TlbEntry& e);
+
+    template <typename Pred>
+    uint64_t invalidate_if(Pred p) {
+        return cache_.invalidate_if([&](const TlbTag& t, const TlbEntry& e) {
+            if (!p(t, e)) return false;
+            forget(t);
+            return true;
+        });
+    }
+    uint64_t invalidate_all() {
+        size_count_.fill(0);
+        global_count_ = 0;
+        return cache_.invalidate_all();
+    }
+    const CacheCounters& counters() const { return cache_.counters(); }
+    const SetAssocCache<TlbTag, TlbEntry>& cache() const { return cache_; }
+
+private:
+    void forget(const TlbTag& t) {
+        size_count_[t.size_log2]--;
+        if (t.global) global_count_--;
+    }
+    SetAssocCache<TlbTag, TlbEntry> cache_;
+    std::array<uint32_t, 64> size_count_{};
+    uint32_t global_count_ = 0;
+    uint64_t resident_sizes_mask() const {
+        uint64_t m = 0;
+        for (unsigned i = 0; i < 64; ++i)
+            if (size_count_[i]) m |= uint64_t{1} << i;
+        return m;
+    }
+};
+
+// Walk cache: intermediate table descriptors, so a walk can resume below the
+// root. Tagged like the IOTLB plus the level whose table descriptor it holds.
+struct WalkTag {
+    uint64_t ia_prefix = 0;  // input address >> (bits resolved below `level`)
+    uint32_t asid = 0;
+    uint16_t vmid = 0;
+    int8_t level = 0;        // level of the table descriptor that was read
+    uint8_t stage = 1;
+    bool operator==(const WalkTag& o) const {
+        return ia_prefix == o.ia_prefix && asid == o.asid && vmid == o.vmid && level == o.level &&
+               stage == o.stage;
+    }
+};
+
+struct WalkEntry {
+    uint64_t next_table = 0;  // address of the next-level table
+    vmsa::Perms inherited;    // table attributes collected down to here
+};
+
+}  // namespace iommusim

@@ -1,0 +1,76 @@
+// Timing helpers for loosely-timed models (no threads on the hot path).
+//
+// A Resource is "busy until t": a request arriving at `at` starts at
+// max(at, free) and holds the resource for `hold`. A Pool is N such
+// resources (walker slots, IOTLB ports); a request takes the one that frees
+// first. Times are in picoseconds (uint64_t), so the pure C++ units need no
+// SystemC.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace iommusim {
+
+using ps_t = uint64_t;
+
+class Resource {
+public:
+    // Returns the start time; the resource is held until start + hold.
+    ps_t acquire(ps_t at, ps_t hold) {
+        const ps_t start = std::max(at, free_);
+        free_ = start + hold;
+        busy_ += hold;
+        return start;
+    }
+    ps_t free_at() const { return free_; }
+    ps_t busy_ps() const { return busy_; }
+
+private:
+    ps_t free_ = 0;
+    ps_t busy_ = 0;
+};
+
+class Pool {
+public:
+    explicit Pool(unsigned n = 1) : free_(std::max(1u, n), 0) {}
+    unsigned size() const { return static_cast<unsigned>(free_.size()); }
+
+    // Reserves the earliest free member from `at`; returns its index and the
+    // start time. The caller releases it with release(index, start, end) once the
+    // duration is known (e.g. a walk whose memory reads are still to come).
+    unsigned reserve(ps_t at, ps_t& start) {
+        unsigned best = 0;
+        for (unsigned i = 1; i < free_.size(); ++i)
+            if (free_[i] < free_[best]) best = i;
+        start = std::max(at, free_[best]);
+        if (start > at) waits_++;
+        return best;
+    }
+    void release(unsigned i, ps_t start, ps_t end) {
+        busy_ += end - start;
+        free_[i] = end;
+    }
+    ps_t acquire(ps_t at, ps_t hold) {
+        ps_t start;
+        unsigned i = reserve(at, start);
+        free_[i] = start + hold;
+        busy_ += hold;
+        return start;
+    }
+    uint64_t waits() const { return waits_; }
+    ps_t busy_ps() const { return busy_; }
+
+private:
+    std::vector<ps_t> free_;
+    uint64_t waits_ = 0;
+    ps_t busy_ = 0;
+};
+
+struct Clock {
+    ps_t period_ps = 1000;  // 1 GHz
+    ps_t cycles(uint64_t n) const { return n * period_ps; }
+};
+
+}  // namespace iommusim
