@@ -96,10 +96,13 @@ struct WalkTag {
     uint16_t vmid = 0;
     int8_t level = 0;        // level of the table descriptor that was read
     uint8_t stage = 1;
+    uint8_t shift = 0;       // input-address bits below the descriptor: it covers 2^shift bytes
     bool operator==(const WalkTag& o) const {
         return ia_prefix == o.ia_prefix && asid == o.asid && vmid == o.vmid && level == o.level &&
-               stage == o.stage;
+               stage == o.stage && shift == o.shift;
     }
+    uint64_t base() const { return ia_prefix << shift; }
+    uint64_t last() const { return base() + ((uint64_t{1} << shift) - 1); }
 };
 
 struct WalkEntry {

@@ -105,7 +105,8 @@ vmsa::WalkResult TranslationPipeline::walk_stage(const TranslationContext& ctx, 
         t += p_.walk_cache_latency_cycles * p_.clock_period_ps;
         for (int level = 2; level >= sc.start.level; --level) {
             WalkTag tag;
-            tag.ia_prefix = ia >> bits_below(sc.cfg.granule, level);
+            tag.shift = static_cast<uint8_t>(bits_below(sc.cfg.granule, level));
+            tag.ia_prefix = ia >> tag.shift;
             tag.asid = asid;
             tag.vmid = ctx.vmid;
             tag.level = static_cast<int8_t>(level);
@@ -125,7 +126,8 @@ vmsa::WalkResult TranslationPipeline::walk_stage(const TranslationContext& ctx, 
             const vmsa::WalkStep& s = r.steps[i];
             if (!s.is_table) continue;
             WalkTag tag;
-            tag.ia_prefix = ia >> bits_below(sc.cfg.granule, s.level);
+            tag.shift = static_cast<uint8_t>(bits_below(sc.cfg.granule, s.level));
+            tag.ia_prefix = ia >> tag.shift;
             tag.asid = asid;
             tag.vmid = ctx.vmid;
             tag.level = static_cast<int8_t>(s.level);
@@ -193,6 +195,17 @@ bool TranslationPipeline::s2_translate(const TranslationContext& ctx, uint64_t i
     pa = r.oa;
     if (perms) *perms = r.perms;
     return true;
+}
+
+TranslateResult TranslationPipeline::translate_s2(const TranslationContext& ctx, uint64_t ipa, ps_t& t,
+                                                  FaultClass cls) {
+    TranslateResult res;
+    uint64_t size = 0;
+    res.fault.input_addr = ipa;
+    res.ok = s2_translate(ctx, ipa, false, false, t, res.pa, size, res.fault, cls);
+    res.page_size = size;
+    if (!res.ok) stats_.faults++;
+    return res;
 }
 
 TranslateResult TranslationPipeline::translate(const TranslationContext& ctx, const Access& a, ps_t& t) {

@@ -108,6 +108,9 @@ public:
     TranslationPipeline(const PipelineParams& p, DescriptorReader& mem);
 
     TranslateResult translate(const TranslationContext& ctx, const Access& a, ps_t& t);
+    // Stage-2 translation of an intermediate address the IOMMU itself reads
+    // (e.g. an Arm CD fetched through stage 2): fault class `cls`.
+    TranslateResult translate_s2(const TranslationContext& ctx, uint64_t ipa, ps_t& t, FaultClass cls);
 
     Iotlb& iotlb() { return iotlb_; }
     SetAssocCache<WalkTag, WalkEntry>& walk_cache() { return walk_cache_; }

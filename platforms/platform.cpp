@@ -1,0 +1,76 @@
+#include "platforms/platform.h"
+
+#include <cstring>
+
+#include "models/common/tlm/sc_time_util.h"
+
+using namespace sc_core;
+
+namespace iommusim {
+
+namespace {
+vmsa::Granule granule_of(const std::string& g) {
+    return g == "64k" ? vmsa::Granule::G64K : g == "16k" ? vmsa::Granule::G16K : vmsa::Granule::G4K;
+}
+}  // namespace
+
+Platform::Platform(const sc_module_name& name, const PlatformConfig& cfg)
+    : sc_module(name), cfg_(cfg), alloc_(cfg.alloc_base, cfg.alloc_size) {
+    check_time_resolution();
+    tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_time(cfg_.quantum_ns, SC_NS));
+    mem_ = std::make_unique<Memory>("memory", cfg_.memory);
+    iommus_.reserve(cfg_.iommus.size());
+    for (const auto& ic : cfg_.iommus) {
+        Iommu io;
+        io.cfg = ic;
+        io.smmu = std::make_unique<smmuv3::Smmuv3>(ic.name.c_str(), ic.smmu);
+        io.driver = std::make_unique<smmuv3::Smmuv3Driver>((ic.name + "_driver").c_str(), mem_->backdoor(),
+                                                           alloc_, ic.driver);
+        io.smmu->out.bind(mem_->in);
+        io.driver->regs.bind(io.smmu->regs);
+        io.smmu->register_stats(stats_, "iommus." + ic.name);
+        iommus_.push_back(std::move(io));
+    }
+    for (const auto& dc : cfg_.devices) {
+        auto d = std::make_unique<Device>();
+        d->cfg = dc;
+        for (auto& io : iommus_)
+            if (io.cfg.name == dc.iommu) d->iommu = &io;
+        d->gen = std::make_unique<DmaGenerator>(dc.name.c_str(), dc.traffic, dc.rid, dc.segment, dc.iova,
+                                                dc.buffer_size, start_);
+        if (d->iommu)
+            d->gen->out.bind(d->iommu->smmu->in);
+        else
+            d->gen->out.bind(mem_->in);
+        d->gen->register_stats(stats_, "devices." + dc.name);
+        devices_.push_back(std::move(d));
+    }
+    SC_THREAD(host_setup);
+}
+
+void Platform::host_setup() {
+    for (auto& io : iommus_) io.driver->init();
+    for (auto& d : devices_) {
+        const DeviceConfig& c = d->cfg;
+        // Device buffer in physical memory, aligned to its page size.
+        d->buffer_pa = alloc_.alloc(c.buffer_size, std::max<uint64_t>(c.page_size, 4096));
+        if (!d->iommu) continue;
+        smmuv3::Smmuv3Driver& drv = *d->iommu->driver;
+        const uint32_t sid = c.rid.value;
+        if (c.translation == "bypass") {
+            drv.attach_bypass(sid);
+            continue;
+        }
+        const smmuv3::DomainKind kind = c.translation == "s2"       ? smmuv3::DomainKind::S2
+                                        : c.translation == "nested" ? smmuv3::DomainKind::Nested
+                                                                    : smmuv3::DomainKind::S1;
+        auto* dom = drv.create_domain(kind, granule_of(c.granule), c.ias_bits);
+        if (!drv.map(dom, c.iova, d->buffer_pa, c.buffer_size, c.page_size))
+            d->setup_error = "mapping the buffer failed";
+        drv.attach(sid, dom);
+    }
+    setup_done_ = true;
+    start_.notify(SC_ZERO_TIME);
+}
+
+}  // namespace iommusim

@@ -1,0 +1,158 @@
+#include "platforms/platform_config.h"
+
+#include <set>
+
+#include "platforms/yaml_reader.h"
+
+namespace iommusim {
+
+namespace {
+
+void read_cache(YamlMap& m, CacheGeometry& g, unsigned& latency, const char* what) {
+    g.entries = static_cast<uint32_t>(m.get_u64("entries", g.entries, 1, 1u << 20));
+    g.ways = static_cast<uint32_t>(m.get_u64("ways", g.ways, 1, 1u << 20));
+    const std::string pol = m.get_enum("policy", repl_policy_name(g.policy), {"lru", "plru", "fifo", "random"});
+    parse_repl_policy(pol, g.policy);
+    g.seed = m.get_u64("seed", g.seed);
+    latency = static_cast<unsigned>(m.get_u64("latency_cycles", latency, 0, 1000));
+    const std::string err = validate(g);
+    if (!err.empty()) m.fail("entries", std::string(what) + ": " + err);
+}
+
+void read_smmuv3(YamlMap& m, IommuConfig& c) {
+    auto& p = c.smmu;
+    p.clock_mhz = m.get_double("clock_mhz", p.clock_mhz, 1, 100000);
+    p.oas_bits = static_cast<unsigned>(m.get_u64("oas_bits", p.oas_bits, 32, 52));
+    if (p.oas_bits != 32 && p.oas_bits != 36 && p.oas_bits != 40 && p.oas_bits != 42 && p.oas_bits != 44 &&
+        p.oas_bits != 48 && p.oas_bits != 52)
+        m.fail("oas_bits", "must be one of 32, 36, 40, 42, 44, 48, 52 (SMMU_IDR5.OAS encodings)");
+    p.sid_bits = static_cast<unsigned>(m.get_u64("sid_bits", p.sid_bits, 1, 32));
+    p.ssid_bits = static_cast<unsigned>(m.get_u64("ssid_bits", p.ssid_bits, 0, 20));
+    p.stage1 = m.get_bool("stage1", p.stage1);
+    p.stage2 = m.get_bool("stage2", p.stage2);
+    const std::string st = m.get_enum("stream_table", "2level", {"linear", "2level"});
+    p.two_level_stream_table = true;
+    c.driver.two_level = st == "2level";
+    c.driver.split = static_cast<unsigned>(m.get_u64("split", 8, 6, 10));
+    if (c.driver.split != 6 && c.driver.split != 8 && c.driver.split != 10)
+        m.fail("split", "must be 6, 8 or 10 (STRTAB_BASE_CFG.SPLIT)");
+    c.driver.sid_bits = std::min(p.sid_bits, static_cast<unsigned>(m.get_u64("stream_table_sid_bits", 16, 1, 32)));
+    p.cmdq_log2_max = static_cast<unsigned>(m.get_u64("cmdq_log2", p.cmdq_log2_max, 1, 19));
+    p.eventq_log2_max = static_cast<unsigned>(m.get_u64("eventq_log2", p.eventq_log2_max, 1, 19));
+    c.driver.cmdq_log2 = p.cmdq_log2_max;
+    c.driver.eventq_log2 = p.eventq_log2_max;
+    p.cmd_cycles = static_cast<unsigned>(m.get_u64("cmd_cycles", p.cmd_cycles, 0, 1000000));
+    p.reg_access_cycles = static_cast<unsigned>(m.get_u64("reg_access_cycles", p.reg_access_cycles, 0, 1000000));
+    {
+        YamlMap t = m.map("iotlb");
+        read_cache(t, p.pipeline.iotlb, p.pipeline.iotlb_latency_cycles, "iotlb");
+        p.pipeline.iotlb_ports = static_cast<unsigned>(t.get_u64("ports", p.pipeline.iotlb_ports, 1, 64));
+        t.finish();
+    }
+    {
+        YamlMap c2 = m.map("config_cache");
+        read_cache(c2, p.config_cache, p.config_cache_latency_cycles, "config_cache");
+        c2.finish();
+    }
+    {
+        YamlMap w = m.map("walk_cache");
+        p.pipeline.walk_cache = w.get_bool("enabled", p.pipeline.walk_cache);
+        read_cache(w, p.pipeline.walk_cache_geometry, p.pipeline.walk_cache_latency_cycles, "walk_cache");
+        w.finish();
+    }
+    p.pipeline.walk_slots = static_cast<unsigned>(m.get_u64("walk_slots", p.pipeline.walk_slots, 1, 256));
+}
+
+}  // namespace
+
+PlatformConfig load_platform_config(const std::string& path) {
+    PlatformConfig pc;
+    pc.file = path;
+    YAML::Node root = load_yaml_file(path);
+    if (!root.IsMap()) throw ConfigError(path, root.Mark(), "", "the platform file must be a mapping");
+    pc.resolved = YAML::Node(YAML::NodeType::Map);
+    YamlMap top(root, path, "", pc.resolved);
+
+    {
+        YamlMap m = top.map("platform");
+        pc.name = m.get_string("name", pc.name);
+        pc.quantum_ns = m.get_double("quantum_ns", pc.quantum_ns, 0, 1e9);
+        pc.unsafe_noiommu = m.get_bool("unsafe_noiommu", false);
+        m.finish();
+    }
+    {
+        YamlMap m = top.map("memory");
+        pc.memory.base = m.get_u64("base", 0);
+        pc.memory.size = m.get_u64("size", uint64_t{64} << 30, 1 << 20);
+        pc.memory.latency_ns = m.get_double("latency_ns", pc.memory.latency_ns, 0, 1e6);
+        pc.memory.bandwidth_gbps = m.get_double("bandwidth_gbps", pc.memory.bandwidth_gbps, 0, 1e6);
+        pc.memory.dmi = m.get_bool("dmi", true);
+        pc.alloc_base = m.get_u64("alloc_base", pc.memory.base + (uint64_t{1} << 30));
+        pc.alloc_size = m.get_u64("alloc_size", pc.memory.size - (pc.alloc_base - pc.memory.base));
+        if (pc.alloc_base < pc.memory.base || pc.alloc_size > pc.memory.size ||
+            pc.alloc_base - pc.memory.base > pc.memory.size - pc.alloc_size)
+            m.fail("alloc_base", "the allocation region must lie inside memory");
+        m.finish();
+    }
+    std::set<std::string> names;
+    top.each("iommus", [&](size_t, YamlMap& m) {
+        IommuConfig c;
+        c.name = m.require_string("name");
+        if (!names.insert(c.name).second) m.fail("name", "duplicate name '" + c.name + "'");
+        c.type = m.get_enum("type", "smmuv3", {"smmuv3"});
+        read_smmuv3(m, c);
+        pc.iommus.push_back(c);
+    });
+    std::set<uint32_t> addrs;
+    top.each(
+        "devices",
+        [&](size_t, YamlMap& m) {
+            DeviceConfig d;
+            d.name = m.require_string("name");
+            if (!names.insert(d.name).second) m.fail("name", "duplicate name '" + d.name + "'");
+            const std::string bdf = m.require_string("bdf");
+            if (!RequesterId::parse(bdf, d.rid)) m.fail("bdf", "expected bus:device.function, e.g. 00:01.0");
+            d.segment = static_cast<uint16_t>(m.get_u64("segment", 0, 0, 0xffff));
+            if (!addrs.insert((uint32_t{d.segment} << 16) | d.rid.value).second)
+                m.fail("bdf", "another device already sits at " + bdf);
+            d.iommu = m.get_string("iommu", pc.iommus.empty() ? "none" : pc.iommus.front().name);
+            bool found = d.iommu == "none";
+            for (const auto& i : pc.iommus) found |= i.name == d.iommu;
+            if (!found) m.fail("iommu", "no IOMMU named '" + d.iommu + "' (or 'none')");
+            d.translation = m.get_enum("translation", "s1", {"s1", "s2", "nested", "bypass"});
+            d.granule = m.get_enum("granule", "4k", {"4k", "16k", "64k"});
+            d.page_size = m.get_u64("page_size", d.granule == "4k" ? 4096 : d.granule == "16k" ? 16384 : 65536);
+            d.ias_bits = static_cast<unsigned>(m.get_u64("ias_bits", 48, 25, 48));
+            {
+                YamlMap b = m.map("buffer");
+                d.iova = b.get_u64("iova", 0x10000000);
+                d.buffer_size = b.get_u64("size", uint64_t{1} << 20, 4096);
+                if (d.ias_bits < 64 && (d.iova + d.buffer_size - 1) >> d.ias_bits)
+                    b.fail("size", "buffer does not fit the device's input address size (ias_bits)");
+                b.finish();
+            }
+            {
+                YamlMap t = m.map("traffic");
+                auto& g = d.traffic;
+                g.pattern = t.get_enum("pattern", g.pattern, {"sequential", "random"});
+                g.transactions = t.get_u64("transactions", g.transactions);
+                g.size = static_cast<uint32_t>(t.get_u64("size", g.size, 1, 1 << 20));
+                g.stride = t.get_u64("stride", 0);
+                g.write_fraction = t.get_double("write_fraction", g.write_fraction, 0, 1);
+                g.seed = t.get_u64("seed", g.seed);
+                g.gap_ns = t.get_double("gap_ns", g.gap_ns, 0, 1e9);
+                if (g.size > d.buffer_size) t.fail("size", "transaction larger than the device's buffer");
+                t.finish();
+            }
+            pc.devices.push_back(d);
+        },
+        true);
+    top.finish();
+    if (pc.iommus.empty() && !pc.unsafe_noiommu)
+        throw ConfigError(path, root.Mark(), "platform.unsafe_noiommu",
+                          "a platform without an IOMMU lets every device reach all memory (iova == phys); "
+                          "set platform.unsafe_noiommu: true to accept that");
+    return pc;
+}
+
+}  // namespace iommusim

@@ -1,0 +1,55 @@
+// The platform description read from YAML (schema: docs/platforms.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "models/common/requester_id.h"
+#include "models/common/tlm/memory.h"
+#include "models/smmuv3/smmuv3_driver.h"
+#include "models/smmuv3/smmuv3_params.h"
+#include "traffic/dma_generator.h"
+
+namespace iommusim {
+
+struct IommuConfig {
+    std::string name;
+    std::string type;  // smmuv3
+    smmuv3::Smmuv3Params smmu;
+    smmuv3::DriverParams driver;
+};
+
+struct DeviceConfig {
+    std::string name;
+    RequesterId rid;
+    uint16_t segment = 0;
+    std::string iommu;        // name, or "none"
+    std::string translation;  // s1 | s2 | nested | bypass
+    std::string granule;      // 4k | 16k | 64k
+    uint64_t page_size = 4096;
+    unsigned ias_bits = 48;
+    uint64_t iova = 0;
+    uint64_t buffer_size = 0;
+    GeneratorParams traffic;
+};
+
+struct PlatformConfig {
+    std::string file;
+    std::string name = "platform";
+    double quantum_ns = 1000;
+    bool unsafe_noiommu = false;
+    MemoryParams memory;
+    uint64_t alloc_base = 0;
+    uint64_t alloc_size = 0;
+    std::vector<IommuConfig> iommus;
+    std::vector<DeviceConfig> devices;
+    YAML::Node resolved;  // every key with the value used (defaults included)
+};
+
+// Throws ConfigError (file:line:column, key) on any problem.
+PlatformConfig load_platform_config(const std::string& path);
+
+}  // namespace iommusim
