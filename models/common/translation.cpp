@@ -174,7 +174,14 @@ bool TranslationPipeline::s2_translate(const TranslationContext& ctx, uint64_t i
     }
     vmsa::WalkResult r = walk_stage(ctx, ctx.s2, 2, ipa, t, false);
     if (r.fault != vmsa::Fault::None) {
-        if (r.fault == vmsa::Fault::ExternalAbort) f.fetch_addr = abort_addr_;
+        if (r.fault == vmsa::Fault::ExternalAbort) {
+            f.fetch_addr = abort_addr_;
+            f.type = FaultType::WalkExtAbort;
+            f.stage = 2;
+            f.cls = cls == FaultClass::IN ? FaultClass::TT : cls;
+            f.ipa = ipa;
+            return false;
+        }
         return fail(from_vmsa(r.fault));
     }
     const vmsa::Fault pf = vmsa::check_access(ctx.s2.cfg, r, write, exec, false);
@@ -295,7 +302,10 @@ TranslateResult TranslationPipeline::translate(const TranslationContext& ctx, co
         return res;
     }
     if (r1.fault != vmsa::Fault::None) {
-        if (r1.fault == vmsa::Fault::ExternalAbort) f.fetch_addr = abort_addr_;
+        if (r1.fault == vmsa::Fault::ExternalAbort) {
+            f.fetch_addr = abort_addr_;
+            return fail(FaultType::WalkExtAbort, 1, FaultClass::TT);  // abort on a table fetch
+        }
         return fail(from_vmsa(r1.fault), 1, FaultClass::IN);
     }
     const vmsa::Fault pf1 = vmsa::check_access(sc.cfg, r1, a.write, a.exec, a.privileged);
