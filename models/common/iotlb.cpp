@@ -4,7 +4,7 @@ namespace iommusim {
 
 const TlbEntry* Iotlb::lookup(TlbKind kind, uint16_t vmid, uint32_t asid, uint64_t ia, TlbTag* hit_tag) {
     // One counted lookup per translation request; per-size probes are free.
-    const uint64_t sizes = resident_sizes_mask();
+    const uint64_t sizes = size_mask_;
     const TlbEntry* found = nullptr;
     TlbTag tag;
     tag.kind = kind;
@@ -15,16 +15,16 @@ const TlbEntry* Iotlb::lookup(TlbKind kind, uint16_t vmid, uint32_t asid, uint64
         tag.vpn = ia >> s;
         tag.asid = asid;
         tag.global = false;
-        found = cache_.probe(tag.vpn, tag);
+        found = cache_.probe(set_index(tag), tag);
         if (!found && global_count_ && kind == TlbKind::S1) {
             tag.asid = 0;
             tag.global = true;
-            found = cache_.probe(tag.vpn, tag);
+            found = cache_.probe(set_index(tag), tag);
         }
     }
     // Count the lookup and update replacement state through the cache itself.
     if (found) {
-        const TlbEntry* e = cache_.lookup(tag.vpn, tag);
+        const TlbEntry* e = cache_.lookup(set_index(tag), tag);
         if (hit_tag) *hit_tag = tag;
         return e;
     }
@@ -32,16 +32,17 @@ const TlbEntry* Iotlb::lookup(TlbKind kind, uint16_t vmid, uint32_t asid, uint64
     tag.vpn = ia >> 12;
     tag.asid = asid;
     tag.global = false;
-    cache_.lookup(tag.vpn, tag);  // counts the miss
+    cache_.lookup(set_index(tag), tag);  // counts the miss
     return nullptr;
 }
 
 void Iotlb::fill(const TlbTag& tag, const TlbEntry& e) {
-    const bool present = cache_.probe(tag.vpn, tag) != nullptr;
-    auto r = cache_.fill(tag.vpn, tag, e);
+    const bool present = cache_.probe(set_index(tag), tag) != nullptr;
+    auto r = cache_.fill(set_index(tag), tag, e);
     if (r.evicted) forget(r.victim_tag);
     if (!present) {
         size_count_[tag.size_log2]++;
+        size_mask_ |= uint64_t{1} << tag.size_log2;
         if (tag.global) global_count_++;
     }
 }

@@ -50,6 +50,13 @@ struct TlbHit {
 
 class Iotlb {
 public:
+    // Set index: the page number XOR the ASID XOR (VMID << 8), so the same
+    // address in different address spaces spreads over the sets. (set =
+    // index & (sets - 1); documented in docs/iotlb.md for RTL IOTLBs.)
+    static uint64_t set_index(const TlbTag& t) {
+        return t.vpn ^ uint64_t{t.asid} ^ (uint64_t{t.vmid} << 8);
+    }
+
     explicit Iotlb(const CacheGeometry& g) : cache_(g) {}
 
     // Probes every resident page size; returns the entry or nullptr.
@@ -66,6 +73,7 @@ public:
     }
     uint64_t invalidate_all() {
         size_count_.fill(0);
+        size_mask_ = 0;
         global_count_ = 0;
         return cache_.invalidate_all();
     }
@@ -74,18 +82,13 @@ public:
 
 private:
     void forget(const TlbTag& t) {
-        size_count_[t.size_log2]--;
+        if (--size_count_[t.size_log2] == 0) size_mask_ &= ~(uint64_t{1} << t.size_log2);
         if (t.global) global_count_--;
     }
     SetAssocCache<TlbTag, TlbEntry> cache_;
     std::array<uint32_t, 64> size_count_{};
+    uint64_t size_mask_ = 0;  // bit s set while entries of 2^s bytes are resident
     uint32_t global_count_ = 0;
-    uint64_t resident_sizes_mask() const {
-        uint64_t m = 0;
-        for (unsigned i = 0; i < 64; ++i)
-            if (size_count_[i]) m |= uint64_t{1} << i;
-        return m;
-    }
 };
 
 // Walk cache: intermediate table descriptors, so a walk can resume below the

@@ -45,7 +45,12 @@ struct CfgTag {
     bool operator==(const CfgTag& o) const { return sid == o.sid && ssid == o.ssid && kind == o.kind; }
 };
 struct CfgEntry {
-    uint64_t dw[8] = {};
+    Ste ste;                 // kind 0: the STE as fetched
+    bool cd_r = true, cd_a = true;  // kind 1: CD.R and CD.A
+    // Decoded once at fill time: STE -> stage 2 in sc[0]; CD -> TTB0/TTB1.
+    StageContext sc[2];
+    bool table_valid[2] = {true, false};
+    uint32_t asid = 0;
 };
 
 struct Smmuv3Stats {

@@ -19,6 +19,11 @@ Event base_event(uint8_t type, uint32_t sid, bool ssv, uint32_t ssid) {
     return e;
 }
 
+// Configuration-cache set index: STEs index by StreamID; CDs by StreamID
+// mixed with the SubstreamID, so the CDs of different streams spread over
+// the sets like their STEs do.
+uint64_t cd_set_index(uint32_t sid, uint32_t ssid) { return sid ^ (uint64_t{ssid} * 0x9E3779B1u); }
+
 bool granule_from_shift(unsigned shift, vmsa::Granule& g) {
     switch (shift) {
         case 12: g = vmsa::Granule::G4K; return true;
@@ -188,11 +193,17 @@ Smmuv3::Resolved Smmuv3::resolve(uint32_t sid, bool ssv, uint32_t ssid, ps_t& t,
 
     const ps_t cc = p_.config_cache_latency_cycles * period_;
     t += cc;
-    Ste ste;
+    // `ste` points into the configuration cache on a hit (no fill happens
+    // before its last use below), or at the freshly fetched copy.
+    Ste fetched;
+    const Ste* ste_p = &fetched;
+    StageContext s2ctx;
     const CfgTag ste_tag{sid, 0, 0};
     if (const CfgEntry* e = cfg_cache_.lookup(sid, ste_tag)) {
-        std::copy(e->dw, e->dw + 8, ste.dw);
+        ste_p = &e->ste;
+        s2ctx = e->sc[0];
     } else {
+        Ste& ste = fetched;
         Event ev;
         if (!fetch_ste(sid, ste, t, ev)) {
             r.outcome = Outcome::Fault;
@@ -205,13 +216,14 @@ Smmuv3::Resolved Smmuv3::resolve(uint32_t sid, bool ssv, uint32_t ssid, ps_t& t,
         if (!bad && ste.s1_enabled())
             bad = !p_.stage1 || ste.S1Fmt() == 3 || (ste.S1Fmt() != S1FMT_LINEAR && !p_.two_level_cd) ||
                   ste.S1CDMax() > p_.ssid_bits;
-        StageContext s2;
-        if (!bad && ste.s2_enabled()) bad = !p_.stage2 || !decode_s2(ste, s2);
+        if (!bad && ste.s2_enabled()) bad = !p_.stage2 || !decode_s2(ste, s2ctx);
         if (bad) return fault(C_BAD_STE);
         CfgEntry ne;
-        std::copy(ste.dw, ste.dw + 8, ne.dw);
+        ne.ste = ste;
+        ne.sc[0] = s2ctx;
         cfg_cache_.fill(sid, ste_tag, ne);
     }
+    const Ste& ste = *ste_p;
 
     const uint64_t config = ste.Config();
     if (config == STE_CONFIG_ABORT) {
@@ -226,7 +238,7 @@ Smmuv3::Resolved Smmuv3::resolve(uint32_t sid, bool ssv, uint32_t ssid, ps_t& t,
     TranslationContext& ctx = r.ctx;
     ctx.vmid = static_cast<uint16_t>(ste.S2VMID());
     r.record_s2 = ste.S2R();
-    if (ste.s2_enabled()) decode_s2(ste, ctx.s2);
+    if (ste.s2_enabled()) ctx.s2 = s2ctx;
 
     if (!ste.s1_enabled()) {
         if (ssv) return fault(C_BAD_SUBSTREAMID);
@@ -254,12 +266,18 @@ Smmuv3::Resolved Smmuv3::resolve(uint32_t sid, bool ssv, uint32_t ssid, ps_t& t,
         cd_index = ssid;
     }
 
-    Cd cd;
     const CfgTag cd_tag{sid, cd_index, 1};
     t += cc;
-    if (const CfgEntry* e = cfg_cache_.lookup((uint64_t{sid} << 20) ^ cd_index, cd_tag)) {
-        std::copy(e->dw, e->dw + 8, cd.dw);
+    if (const CfgEntry* e = cfg_cache_.lookup(cd_set_index(sid, cd_index), cd_tag)) {
+        r.record_s1 = e->cd_r;
+        r.abort_s1 = e->cd_a;
+        ctx.s1[0] = e->sc[0];
+        ctx.s1[1] = e->sc[1];
+        ctx.s1_table_valid[0] = e->table_valid[0];
+        ctx.s1_table_valid[1] = e->table_valid[1];
+        ctx.asid = e->asid;
     } else {
+        Cd cd;
         Event ev;
         if (!fetch_cd(ste, ste.s2_enabled() ? &ctx.s2 : nullptr, ctx.vmid, sid, cd_index, cd, t, ev)) {
             ev.set_SSV(ssv);
@@ -268,16 +286,20 @@ Smmuv3::Resolved Smmuv3::resolve(uint32_t sid, bool ssv, uint32_t ssid, ps_t& t,
             r.event = ev;
             return r;
         }
-        TranslationContext probe;
-        if (!decode_s1(cd, probe)) return fault(C_BAD_CD);
+        if (!decode_s1(cd, ctx)) return fault(C_BAD_CD);
+        r.record_s1 = cd.R();
+        r.abort_s1 = cd.A();
         CfgEntry ne;
-        std::copy(cd.dw, cd.dw + 8, ne.dw);
-        cfg_cache_.fill((uint64_t{sid} << 20) ^ cd_index, cd_tag, ne);
+        ne.cd_r = cd.R();
+        ne.cd_a = cd.A();
+        ne.sc[0] = ctx.s1[0];
+        ne.sc[1] = ctx.s1[1];
+        ne.table_valid[0] = ctx.s1_table_valid[0];
+        ne.table_valid[1] = ctx.s1_table_valid[1];
+        ne.asid = ctx.asid;
+        cfg_cache_.fill(cd_set_index(sid, cd_index), cd_tag, ne);
     }
-    decode_s1(cd, ctx);
     ctx.s1_enabled = true;
-    r.record_s1 = cd.R();
-    r.abort_s1 = cd.A();
     r.outcome = Outcome::Translate;
     return r;
 }
