@@ -197,7 +197,8 @@ void Smmuv3::b_transport(int, tlm::tlm_generic_payload& tx, sc_time& delay) {
     }
 
     const uint32_t sid = sid_map_(seg, rid);
-    Resolved r = resolve(sid, ssv, ssid, t, true);
+    Resolved& r = res_;
+    resolve(sid, ssv, ssid, t, r);
     switch (r.outcome) {
         case Outcome::Abort:
             st_.aborted++;

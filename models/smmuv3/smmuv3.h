@@ -98,7 +98,8 @@ private:
         bool abort_s1 = true;     // CD.A: 1 = abort, 0 = RAZ/WI
         Event event;              // when outcome == Fault
     };
-    Resolved resolve(uint32_t sid, bool ssv, uint32_t ssid, ps_t& t, bool record);
+    // Fills `r` (reused across calls: every field the outcome needs is set).
+    void resolve(uint32_t sid, bool ssv, uint32_t ssid, ps_t& t, Resolved& r);
     bool fetch_ste(uint32_t sid, Ste& ste, ps_t& t, Event& ev);
     bool fetch_cd(const Ste& ste, const StageContext* s2, uint16_t vmid, uint32_t sid, uint32_t ssid,
                   Cd& cd, ps_t& t, Event& ev);
@@ -148,6 +149,8 @@ private:
     uint32_t eventq_prod_ = 0, eventq_cons_ = 0;
 
     sc_core::sc_event cmdq_kick_;
+    Resolved res_;      // upstream path's resolution, reused
+    Ste ste_scratch_;   // a fetched STE before it is cached
 };
 
 }  // namespace iommusim::smmuv3

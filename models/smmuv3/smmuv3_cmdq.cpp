@@ -109,11 +109,13 @@ uint64_t Smmuv3::execute(const Cmd& c, ps_t& t) {
     switch (op) {
         case CMD_PREFETCH_CONFIG: {
             // Loads the configuration cache; errors are not reported.
-            resolve(sid, c.SSV(), static_cast<uint32_t>(c.SubstreamID()), t, false);
+            Resolved r;
+            resolve(sid, c.SSV(), static_cast<uint32_t>(c.SubstreamID()), t, r);
             return CERROR_NONE;
         }
         case CMD_PREFETCH_ADDR: {
-            Resolved r = resolve(sid, c.SSV(), static_cast<uint32_t>(c.SubstreamID()), t, false);
+            Resolved r;
+            resolve(sid, c.SSV(), static_cast<uint32_t>(c.SubstreamID()), t, r);
             if (r.outcome == Outcome::Translate) {
                 Access a;
                 a.addr = c.address();

@@ -180,12 +180,16 @@ bool Smmuv3::fetch_cd(const Ste& ste, const StageContext* s2, uint16_t vmid, uin
     return fetch(addr, cd.dw, 64);
 }
 
-Smmuv3::Resolved Smmuv3::resolve(uint32_t sid, bool ssv, uint32_t ssid, ps_t& t, bool) {
-    Resolved r;
-    auto fault = [&](uint8_t type) -> Resolved& {
+void Smmuv3::resolve(uint32_t sid, bool ssv, uint32_t ssid, ps_t& t, Resolved& r) {
+    r.outcome = Outcome::Abort;
+    r.record_s1 = r.record_s2 = r.abort_s1 = true;
+    r.ctx.s1_enabled = false;
+    r.ctx.s2.enabled = false;
+    r.ctx.vmid = 0;
+    r.ctx.asid = 0;
+    auto fault = [&](uint8_t type) {
         r.outcome = Outcome::Fault;
         r.event = base_event(type, sid, ssv, ssid);
-        return r;
     };
     const StrtabBaseCfg cfg{strtab_base_cfg_};
     const unsigned log2size = std::min<unsigned>(static_cast<unsigned>(cfg.LOG2SIZE()), p_.sid_bits);
@@ -195,7 +199,7 @@ Smmuv3::Resolved Smmuv3::resolve(uint32_t sid, bool ssv, uint32_t ssid, ps_t& t,
     t += cc;
     // `ste` points into the configuration cache on a hit (no fill happens
     // before its last use below), or at the freshly fetched copy.
-    Ste fetched;
+    Ste& fetched = ste_scratch_;
     const Ste* ste_p = &fetched;
     StageContext s2ctx;
     const CfgTag ste_tag{sid, 0, 0};
@@ -208,7 +212,7 @@ Smmuv3::Resolved Smmuv3::resolve(uint32_t sid, bool ssv, uint32_t ssid, ps_t& t,
         if (!fetch_ste(sid, ste, t, ev)) {
             r.outcome = Outcome::Fault;
             r.event = ev;
-            return r;
+            return;
         }
         // Only well-formed STEs are cached.
         const uint64_t c = ste.Config();
@@ -228,12 +232,12 @@ Smmuv3::Resolved Smmuv3::resolve(uint32_t sid, bool ssv, uint32_t ssid, ps_t& t,
     const uint64_t config = ste.Config();
     if (config == STE_CONFIG_ABORT) {
         r.outcome = Outcome::Abort;  // silently aborted, no event
-        return r;
+        return;
     }
     if (config == STE_CONFIG_BYPASS) {
         if (ssv) return fault(C_BAD_SUBSTREAMID);
         r.outcome = Outcome::Bypass;
-        return r;
+        return;
     }
     TranslationContext& ctx = r.ctx;
     ctx.vmid = static_cast<uint16_t>(ste.S2VMID());
@@ -243,7 +247,7 @@ Smmuv3::Resolved Smmuv3::resolve(uint32_t sid, bool ssv, uint32_t ssid, ps_t& t,
     if (!ste.s1_enabled()) {
         if (ssv) return fault(C_BAD_SUBSTREAMID);
         r.outcome = Outcome::Translate;
-        return r;
+        return;
     }
 
     // Stage 1: pick the CD.
@@ -256,7 +260,7 @@ Smmuv3::Resolved Smmuv3::resolve(uint32_t sid, bool ssv, uint32_t ssid, ps_t& t,
             case S1DSS_TERMINATE: return fault(F_STREAM_DISABLED);
             case S1DSS_BYPASS:
                 r.outcome = ste.s2_enabled() ? Outcome::Translate : Outcome::Bypass;
-                return r;
+                return;
             case S1DSS_SUBSTREAM0: cd_index = 0; break;
             default: return fault(C_BAD_STE);
         }
@@ -284,7 +288,7 @@ Smmuv3::Resolved Smmuv3::resolve(uint32_t sid, bool ssv, uint32_t ssid, ps_t& t,
             ev.set_SubstreamID(ssv ? ssid : 0);
             r.outcome = Outcome::Fault;
             r.event = ev;
-            return r;
+            return;
         }
         if (!decode_s1(cd, ctx)) return fault(C_BAD_CD);
         r.record_s1 = cd.R();
@@ -301,7 +305,7 @@ Smmuv3::Resolved Smmuv3::resolve(uint32_t sid, bool ssv, uint32_t ssid, ps_t& t,
     }
     ctx.s1_enabled = true;
     r.outcome = Outcome::Translate;
-    return r;
+    return;
 }
 
 }  // namespace iommusim::smmuv3
