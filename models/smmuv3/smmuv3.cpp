@@ -15,19 +15,6 @@ using namespace sc_core;
 namespace iommusim::smmuv3 {
 using namespace reg;
 
-namespace {
-unsigned oas_encoding(unsigned bits) {
-    switch (bits) {
-        case 32: return OAS_32BIT;
-        case 36: return OAS_36BIT;
-        case 40: return OAS_40BIT;
-        case 42: return OAS_42BIT;
-        case 44: return OAS_44BIT;
-        case 48: return OAS_48BIT;
-        default: return OAS_52BIT;
-    }
-}
-}  // namespace
 
 Smmuv3::Smmuv3(const sc_module_name& name, const Smmuv3Params& p)
     : sc_module(name),
@@ -109,9 +96,9 @@ void Smmuv3::register_stats(StatsRegistry& reg, const std::string& pre) {
 
 // ---------------------------------------------------------------- memory
 
-bool Smmuv3::mem_read(uint64_t addr, void* data, unsigned len, ps_t& t) {
+bool Smmuv3::mem_access(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len, ps_t& t) {
     tlm::tlm_generic_payload tx;
-    tx.set_command(tlm::TLM_READ_COMMAND);
+    tx.set_command(cmd);
     tx.set_address(addr);
     tx.set_data_ptr(static_cast<unsigned char*>(data));
     tx.set_data_length(len);
@@ -124,19 +111,12 @@ bool Smmuv3::mem_read(uint64_t addr, void* data, unsigned len, ps_t& t) {
     return tx.is_response_ok();
 }
 
+bool Smmuv3::mem_read(uint64_t addr, void* data, unsigned len, ps_t& t) {
+    return mem_access(tlm::TLM_READ_COMMAND, addr, data, len, t);
+}
+
 bool Smmuv3::mem_write(uint64_t addr, const void* data, unsigned len, ps_t& t) {
-    tlm::tlm_generic_payload tx;
-    tx.set_command(tlm::TLM_WRITE_COMMAND);
-    tx.set_address(addr);
-    tx.set_data_ptr(const_cast<unsigned char*>(static_cast<const unsigned char*>(data)));
-    tx.set_data_length(len);
-    tx.set_streaming_width(len);
-    tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    const ps_t now = now_ps();
-    sc_time d = from_ps(t > now ? t - now : 0);
-    out->b_transport(tx, d);
-    t = now + to_ps(d);
-    return tx.is_response_ok();
+    return mem_access(tlm::TLM_WRITE_COMMAND, addr, const_cast<void*>(data), len, t);
 }
 
 bool Smmuv3::read_desc(uint64_t addr, uint64_t& value, ps_t& t) { return mem_read(addr, &value, 8, t); }

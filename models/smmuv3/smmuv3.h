@@ -107,6 +107,7 @@ private:
     bool decode_s1(const Cd& cd, TranslationContext& ctx) const;
 
     // ---- memory access from the SMMU ----
+    bool mem_access(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len, ps_t& t);
     bool mem_read(uint64_t addr, void* data, unsigned len, ps_t& t);
     bool mem_write(uint64_t addr, const void* data, unsigned len, ps_t& t);
     bool read_desc(uint64_t addr, uint64_t& value, ps_t& t) override;

@@ -27,17 +27,6 @@ int natural_start_level(vmsa::Granule g, unsigned ias) {
     return 4 - static_cast<int>(levels);
 }
 
-uint64_t pa_size_encoding(unsigned bits) {
-    switch (bits) {
-        case 32: return OAS_32BIT;
-        case 36: return OAS_36BIT;
-        case 40: return OAS_40BIT;
-        case 42: return OAS_42BIT;
-        case 44: return OAS_44BIT;
-        case 48: return OAS_48BIT;
-        default: return OAS_52BIT;
-    }
-}
 }  // namespace
 
 Smmuv3Driver::Smmuv3Driver(const sc_module_name& name, SparseMemory& mem, PhysAllocator& alloc,
@@ -219,7 +208,7 @@ void Smmuv3Driver::write_cd(Domain* d, uint32_t ssid) {
     cd.set_OR0(RGN_WBRAWA);
     cd.set_SH0(0b11);
     cd.set_EPD1(1);
-    cd.set_IPS(pa_size_encoding(48));
+    cd.set_IPS(oas_encoding(48));
     cd.set_AA64(1);
     cd.set_R(1);
     cd.set_A(1);
@@ -275,7 +264,7 @@ void Smmuv3Driver::attach(uint32_t sid, Domain* d, bool sync) {
         ste.set_S2SL0(c.sl0);
         ste.set_S2TG(d->granule == vmsa::Granule::G4K ? S2TG_4K : d->granule == vmsa::Granule::G16K ? S2TG_16K
                                                                                                     : S2TG_64K);
-        ste.set_S2PS(pa_size_encoding(48));
+        ste.set_S2PS(oas_encoding(48));
         ste.set_S2AA64(1);
         ste.set_S2R(1);
         ste.set_S2IR0(RGN_WBRAWA);

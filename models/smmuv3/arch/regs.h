@@ -113,6 +113,13 @@ constexpr unsigned oas_bits(uint64_t enc) {
     }
 }
 
+// The OAS/IPS/S2PS encoding of an address size in bits (sizes without an
+// encoding round up to 52).
+constexpr uint64_t oas_encoding(unsigned bits) {
+    return bits <= 32 ? OAS_32BIT : bits <= 36 ? OAS_36BIT : bits <= 40 ? OAS_40BIT : bits <= 42 ? OAS_42BIT
+         : bits <= 44 ? OAS_44BIT : bits <= 48 ? OAS_48BIT : OAS_52BIT;
+}
+
 // SMMU_IDR0.ST_LEVEL, STALL_MODEL, TTF, TTENDIAN, HTTU.
 inline constexpr uint64_t IDR0_ST_LEVEL_LINEAR = 0b00;
 inline constexpr uint64_t IDR0_ST_LEVEL_2LVL = 0b01;
