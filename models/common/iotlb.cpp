@@ -9,6 +9,16 @@ const TlbEntry* Iotlb::lookup(TlbKind kind, uint16_t vmid, uint32_t asid, uint64
     TlbTag tag;
     tag.kind = kind;
     tag.vmid = vmid;
+    if (global_count_ == 0 && (sizes & (sizes - 1)) == 0) {
+        // One page size resident, no global entries: a single counted lookup.
+        const unsigned s = sizes ? static_cast<unsigned>(__builtin_ctzll(sizes)) : 12;
+        tag.size_log2 = static_cast<uint8_t>(s);
+        tag.vpn = ia >> s;
+        tag.asid = asid;
+        const TlbEntry* e = cache_.lookup(set_index(tag), tag);
+        if (e && hit_tag) *hit_tag = tag;
+        return e;
+    }
     for (uint64_t m = sizes; m != 0 && !found; m &= m - 1) {
         const unsigned s = static_cast<unsigned>(__builtin_ctzll(m));
         tag.size_log2 = static_cast<uint8_t>(s);

@@ -53,10 +53,7 @@ unsigned bits_below(vmsa::Granule g, int level) {
 }
 
 vmsa::Fault check_perms(const vmsa::WalkConfig& cfg, const vmsa::Perms& p, const Access& a) {
-    vmsa::WalkResult r;
-    r.perms = p;
-    r.af = true;
-    return vmsa::check_access(cfg, r, a.write, a.exec, a.privileged);
+    return vmsa::check_perms(cfg, p, a.write, a.exec, a.privileged);
 }
 
 }  // namespace

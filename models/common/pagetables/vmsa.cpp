@@ -230,11 +230,8 @@ WalkResult walk_from(const WalkConfig& c, uint64_t ia, int level, uint64_t table
     return walk_core(c, si, ia, level, table, inherited, read, ctx);
 }
 
-Fault check_access(const WalkConfig& c, const WalkResult& r, bool write, bool exec, bool privileged) {
-    if (r.fault != Fault::None) return r.fault;
+Fault check_perms(const WalkConfig& c, const Perms& p, bool write, bool exec, bool privileged) {
     const bool s2 = c.stage == Stage::S2;
-    if (!r.af && !c.ha && !(s2 && c.affd)) return Fault::AccessFlag;
-    const Perms& p = r.perms;
     bool ok;
     if (exec) {
         ok = privileged ? p.x_priv : p.x_user;
@@ -243,6 +240,13 @@ Fault check_access(const WalkConfig& c, const WalkResult& r, bool write, bool ex
         ok = allowed_el && (write ? p.w : p.r);
     }
     return ok ? Fault::None : Fault::Permission;
+}
+
+Fault check_access(const WalkConfig& c, const WalkResult& r, bool write, bool exec, bool privileged) {
+    if (r.fault != Fault::None) return r.fault;
+    const bool s2 = c.stage == Stage::S2;
+    if (!r.af && !c.ha && !(s2 && c.affd)) return Fault::AccessFlag;
+    return check_perms(c, r.perms, write, exec, privileged);
 }
 
 }  // namespace iommusim::vmsa

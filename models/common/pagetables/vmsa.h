@@ -168,6 +168,8 @@ WalkResult walk_from(const WalkConfig&, uint64_t ia, int level, uint64_t table, 
 // cfg.ha nor, at stage 2, cfg.affd), Permission, or None. `exec` = instruction
 // fetch (checked against execute permission only); otherwise `write` selects
 // write vs read. `privileged` = EL1 (stage 2: selects the XN[1:0] column).
+// Permission check alone, for a cached translation (access flag already set).
+Fault check_perms(const WalkConfig& c, const Perms& p, bool write, bool exec, bool privileged);
 Fault check_access(const WalkConfig&, const WalkResult&, bool write, bool exec, bool privileged);
 
 }  // namespace iommusim::vmsa
