@@ -297,3 +297,16 @@ BOOST_AUTO_TEST_CASE(prefetch_config_fills_config_cache) {
         BOOST_TEST(b.smmu.stats().ste_fetches == fetches + 1);  // the DMA hit the prefetched STE
     }));
 }
+
+BOOST_AUTO_TEST_CASE(prefetch_addr_fills_iotlb) {
+    BOOST_TEST(run_bench({}, [](SmmuBench& b) {
+        setup(b, DomainKind::S1);
+        run_cmd(b, cmd_prefetch_addr(kRid, kB, 0));
+        const uint64_t walks = b.smmu.pipeline().stats().walks;
+        const uint64_t hits = b.smmu.pipeline().iotlb().counters().hits;
+        BOOST_TEST(walks >= 1u);
+        BOOST_TEST(b.read64(kRid, kB) == 1u);
+        BOOST_TEST(b.smmu.pipeline().stats().walks == walks);  // no walk: prefetched
+        BOOST_TEST(b.smmu.pipeline().iotlb().counters().hits == hits + 1);
+    }));
+}
