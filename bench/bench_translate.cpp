@@ -2,6 +2,7 @@
 // SMMUv3 -> memory), in host time:
 //   BM_BareCacheLookup  the generic cache alone: the floor
 //   BM_HitPath          IOTLB hit on every transaction
+//   BM_MemoryDirect     the same DMA straight to memory, no IOMMU
 //   BM_MissPath         IOTLB miss and a 4-level stage-1 walk every transaction
 //   BM_HitPathDevices   hit path, transactions spread over N devices (StreamIDs)
 //   BM_MapPages         the host-software helper mapping N 4 KiB pages
@@ -35,7 +36,7 @@ constexpr unsigned kDevices = 64;
 constexpr uint64_t kMissPages = 1u << 16;  // 256 MiB window for the miss path
 
 struct Rig : sc_core::sc_module {
-    tlm_utils::simple_initiator_socket<Rig> hit_port, miss_port;
+    tlm_utils::simple_initiator_socket<Rig> hit_port, miss_port, mem_port;
     Memory mem;
     Smmuv3 hit_smmu, miss_smmu;
     PhysAllocator alloc;
@@ -53,6 +54,7 @@ struct Rig : sc_core::sc_module {
         : sc_module(n),
           hit_port("hit_port"),
           miss_port("miss_port"),
+          mem_port("mem_port"),
           mem("mem"),
           hit_smmu("hit_smmu", Smmuv3Params{}),
           miss_smmu("miss_smmu", miss_params()),
@@ -61,6 +63,7 @@ struct Rig : sc_core::sc_module {
           miss_drv("miss_drv", mem.backdoor(), alloc) {
         hit_port.bind(hit_smmu.in);
         miss_port.bind(miss_smmu.in);
+        mem_port.bind(mem.in);
         hit_smmu.out.bind(mem.in);
         miss_smmu.out.bind(mem.in);
         hit_drv.regs.bind(hit_smmu.regs);
@@ -129,6 +132,19 @@ void BM_HitPath(benchmark::State& st) {
     st.SetItemsProcessed(st.iterations());
 }
 BENCHMARK(BM_HitPath);
+
+// The same DMA straight to memory (no IOMMU): the cost of the platform
+// without translation.
+void BM_MemoryDirect(benchmark::State& st) {
+    Dma dma;
+    uint64_t off = 0;
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(dma.issue(rig->mem_port, 0x100, (uint64_t{2} << 30) + (off & 0xff8)));
+        off += 8;
+    }
+    st.SetItemsProcessed(st.iterations());
+}
+BENCHMARK(BM_MemoryDirect);
 
 void BM_MissPath(benchmark::State& st) {
     Dma dma;
