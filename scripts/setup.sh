@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(g++ make cmake pkg-config libsystemc-dev libyaml-cpp-dev libboost-test-dev libbenchmark-dev verilator)
+PACKAGES=(g++ make cmake pkg-config libsystemc-dev libyaml-cpp-dev libboost-test-dev libbenchmark-dev verilator acpica-tools)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
