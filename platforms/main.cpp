@@ -2,6 +2,7 @@
 //   iommusim run CONFIG --out DIR [--quiet]
 #include <chrono>
 #include <cstdlib>
+#include <unistd.h>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -53,6 +54,7 @@ int run(int argc, char** argv) {
         std::cerr << "iommusim: error: " << e.what() << "\n";
         return 2;
     }
+    for (const auto& w : cfg.warnings) std::cerr << "iommusim: " << w << "\n";
     iommusim::Platform platform("platform", cfg);
     const auto t0 = std::chrono::steady_clock::now();
     sc_core::sc_start();
@@ -78,7 +80,12 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int sc_main(int argc, char** argv) {
-    setenv("SYSC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+    // libsystemc prints its banner during its own static initialisation unless
+    // this variable is already set: restart once with it set.
+    if (!std::getenv("SYSC_DISABLE_COPYRIGHT_MESSAGE")) {
+        setenv("SYSC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+        execv("/proc/self/exe", argv);  // on failure, go on with the banner
+    }
     sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
     if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
         std::cout << kUsage;

@@ -1,6 +1,7 @@
 #include "platforms/platform.h"
 
 #include <cstring>
+#include <memory>
 
 #include "models/common/tlm/sc_time_util.h"
 
@@ -29,13 +30,17 @@ Platform::Platform(const sc_module_name& name, const PlatformConfig& cfg)
         io.smmu->out.bind(mem_->in);
         io.driver->regs.bind(io.smmu->regs);
         io.smmu->register_stats(stats_, "iommus." + ic.name);
+        // StreamID = the firmware view's ID mapping of the requester ID.
+        auto sids = std::make_shared<std::vector<uint32_t>>(0x10000);
+        for (uint32_t rid = 0; rid < 0x10000; ++rid)
+            (*sids)[rid] = pci::route(cfg_.firmware, ic.segment, static_cast<uint16_t>(rid)).stream_id;
+        io.smmu->set_stream_id_map([sids](uint16_t, uint16_t rid) { return (*sids)[rid]; });
         iommus_.push_back(std::move(io));
     }
     for (const auto& dc : cfg_.devices) {
         auto d = std::make_unique<Device>();
         d->cfg = dc;
-        for (auto& io : iommus_)
-            if (io.cfg.name == dc.iommu) d->iommu = &io;
+        if (dc.iommu >= 0) d->iommu = &iommus_[static_cast<size_t>(dc.iommu)];
         d->gen = std::make_unique<DmaGenerator>(dc.name.c_str(), dc.traffic, dc.rid, dc.segment, dc.iova,
                                                 dc.buffer_size, start_);
         if (d->iommu)
@@ -56,7 +61,7 @@ void Platform::host_setup() {
         d->buffer_pa = alloc_.alloc(c.buffer_size, std::max<uint64_t>(c.page_size, 4096));
         if (!d->iommu) continue;
         smmuv3::Smmuv3Driver& drv = *d->iommu->driver;
-        const uint32_t sid = c.rid.value;
+        const uint32_t sid = c.stream_id;
         if (c.translation == "bypass") {
             drv.attach_bypass(sid);
             continue;

@@ -94,12 +94,57 @@ PlatformConfig load_platform_config(const std::string& path) {
             m.fail("alloc_base", "the allocation region must lie inside memory");
         m.finish();
     }
+    // Machine and PCI topology.
+    pci::Topology& topo = pc.topology;
+    YAML::Node machine_node, bridge0_node;
+    {
+        YamlMap m = top.map("machine");
+        pci::parse_machine(m.get_enum("type", "generic", {"q35", "virt", "generic"}), topo.machine);
+        topo.default_bus_bypass_iommu = m.get_bool("default_bus_bypass_iommu", false);
+        machine_node = root["machine"];
+        m.finish();
+    }
+    std::vector<YAML::Node> bridge_nodes;
+    std::vector<std::string> bridge_paths;
+    std::vector<uint64_t> bridge_slots;
+    {
+        YamlMap p = top.map("pci");
+        pci::HostBridge b0;
+        b0.id = "pcie.0";
+        b0.is_default = true;
+        {
+            YamlMap h = p.map("host_bridge");
+            b0.iommu = h.get_string("iommu", "");
+            h.finish();
+        }
+        topo.bridges.push_back(b0);
+        bridge_nodes.push_back(root["pci"] && root["pci"]["host_bridge"] ? root["pci"]["host_bridge"] : YAML::Node());
+        bridge_paths.push_back("pci.host_bridge");
+        bridge_slots.push_back(UINT64_MAX);
+        p.each("expanders", [&](size_t i, YamlMap& m) {
+            pci::HostBridge b;
+            b.id = m.require_string("id");
+            b.bus_nr = static_cast<uint8_t>(m.require_u64("bus_nr", 1, 0xff));
+            b.segment = static_cast<uint16_t>(m.get_u64("segment", 0, 0, 0xffff));
+            b.bus_count = static_cast<unsigned>(m.get_u64("buses", 0, 0, 0x100));
+            b.bypass_iommu = m.get_bool("bypass_iommu", false);
+            b.iommu = m.get_string("iommu", "");
+            bridge_slots.push_back(m.get_u64("slot", 0x1f - i, 0, 0x1f));
+            topo.bridges.push_back(b);
+            bridge_nodes.push_back(root["pci"]["expanders"][i]);
+            bridge_paths.push_back(m.path());
+        });
+        p.finish();
+    }
+
     std::set<std::string> names;
-    top.each("iommus", [&](size_t, YamlMap& m) {
+    top.each("iommus", [&](size_t i, YamlMap& m) {
         IommuConfig c;
         c.name = m.require_string("name");
         if (!names.insert(c.name).second) m.fail("name", "duplicate name '" + c.name + "'");
         c.type = m.get_enum("type", "smmuv3", {"smmuv3"});
+        c.segment = static_cast<uint16_t>(m.get_u64("segment", 0, 0, 0xffff));
+        c.base = m.get_u64("base", 0x09050000 + 0x20000 * i);
         read_smmuv3(m, c);
         pc.iommus.push_back(c);
     });
@@ -115,10 +160,6 @@ PlatformConfig load_platform_config(const std::string& path) {
             d.segment = static_cast<uint16_t>(m.get_u64("segment", 0, 0, 0xffff));
             if (!addrs.insert((uint32_t{d.segment} << 16) | d.rid.value).second)
                 m.fail("bdf", "another device already sits at " + bdf);
-            d.iommu = m.get_string("iommu", pc.iommus.empty() ? "none" : pc.iommus.front().name);
-            bool found = d.iommu == "none";
-            for (const auto& i : pc.iommus) found |= i.name == d.iommu;
-            if (!found) m.fail("iommu", "no IOMMU named '" + d.iommu + "' (or 'none')");
             d.translation = m.get_enum("translation", "s1", {"s1", "s2", "nested", "bypass"});
             d.granule = m.get_enum("granule", "4k", {"4k", "16k", "64k"});
             d.page_size = m.get_u64("page_size", d.granule == "4k" ? 4096 : d.granule == "16k" ? 16384 : 65536);
@@ -148,6 +189,52 @@ PlatformConfig load_platform_config(const std::string& path) {
         },
         true);
     top.finish();
+
+    // Topology checks, located at the offending node.
+    std::vector<YAML::Node> device_nodes;
+    for (size_t i = 0; i < pc.devices.size(); ++i) device_nodes.push_back(root["devices"][i]);
+    for (const auto& ic : pc.iommus)
+        topo.iommus.push_back(pci::TopologyIommu{ic.name, pci::IommuKind::SMMUv3, ic.segment, ic.base, 0});
+    for (const auto& d : pc.devices) topo.devices.push_back(pci::PciDevice{d.name, d.segment, d.rid});
+    for (size_t i = 1; i < topo.bridges.size(); ++i)
+        for (size_t j = 0; j < topo.devices.size(); ++j)
+            if (topo.devices[j].segment == topo.bridges[i].segment && topo.devices[j].rid.bus() == 0 &&
+                topo.devices[j].rid.device() == bridge_slots[i])
+                YamlMap(device_nodes[j], path, "devices[" + std::to_string(j) + "]", YAML::Node())
+                    .fail("bdf", "slot " + std::to_string(bridge_slots[i]) + " of bus 0 holds expander '" +
+                                     topo.bridges[i].id + "'");
+    for (const pci::TopologyIssue& is : pci::validate(topo)) {
+        YAML::Node node;
+        std::string where;
+        if (is.where == pci::TopologyIssue::Where::Machine) {
+            node = machine_node;
+            where = "machine";
+        } else if (is.where == pci::TopologyIssue::Where::Bridge) {
+            node = bridge_nodes[is.index];
+            where = bridge_paths[is.index];
+            if (is.index == 0 && is.key == "default_bus_bypass_iommu") {
+                node = machine_node;
+                where = "machine";
+            }
+        } else {
+            node = device_nodes[is.index];
+            where = "devices[" + std::to_string(is.index) + "]";
+        }
+        YamlMap m(node.IsMap() ? node : YAML::Node(), path, where, YAML::Node());
+        if (is.severity == pci::TopologyIssue::Severity::Error) {
+            if (node.IsMap()) m.fail(is.key, is.message);
+            throw ConfigError(path, root.Mark(), where + "." + is.key, is.message);
+        }
+        const YAML::Mark mk = node.IsMap() && node[is.key] ? node[is.key].Mark() : root.Mark();
+        pc.warnings.push_back(ConfigError(path, mk, where + "." + is.key, "warning: " + is.message).what());
+    }
+    pc.firmware = pci::build_firmware_view(topo);
+    for (size_t i = 0; i < pc.devices.size(); ++i) {
+        const pci::Route r = pci::route(pc.firmware, pc.devices[i].segment, pc.devices[i].rid.value);
+        pc.devices[i].iommu = r.iommu;
+        pc.devices[i].bridge_bypass = r.bypass;
+        pc.devices[i].stream_id = r.stream_id;
+    }
     if (pc.iommus.empty() && !pc.unsafe_noiommu)
         throw ConfigError(path, root.Mark(), "platform.unsafe_noiommu",
                           "a platform without an IOMMU lets every device reach all memory (iova == phys); "

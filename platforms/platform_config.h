@@ -9,6 +9,7 @@
 
 #include "models/common/requester_id.h"
 #include "models/common/tlm/memory.h"
+#include "models/pci/topology.h"
 #include "models/smmuv3/smmuv3_driver.h"
 #include "models/smmuv3/smmuv3_params.h"
 #include "traffic/dma_generator.h"
@@ -18,6 +19,8 @@ namespace iommusim {
 struct IommuConfig {
     std::string name;
     std::string type;  // smmuv3
+    uint16_t segment = 0;
+    uint64_t base = 0;  // register base address (firmware tables)
     smmuv3::Smmuv3Params smmu;
     smmuv3::DriverParams driver;
 };
@@ -26,8 +29,11 @@ struct DeviceConfig {
     std::string name;
     RequesterId rid;
     uint16_t segment = 0;
-    std::string iommu;        // name, or "none"
-    std::string translation;  // s1 | s2 | nested | bypass
+    // Routing, from the firmware view (not from YAML):
+    int iommu = -1;               // index into PlatformConfig::iommus, -1 = reaches memory directly
+    bool bridge_bypass = false;   // its host bridge has bypass_iommu
+    uint32_t stream_id = 0;       // StreamID the IOMMU sees
+    std::string translation;  // s1 | s2 | nested | bypass (the STE the host driver writes)
     std::string granule;      // 4k | 16k | 64k
     uint64_t page_size = 4096;
     unsigned ias_bits = 48;
@@ -46,6 +52,9 @@ struct PlatformConfig {
     uint64_t alloc_size = 0;
     std::vector<IommuConfig> iommus;
     std::vector<DeviceConfig> devices;
+    pci::Topology topology;
+    pci::FirmwareView firmware;   // one source of truth for tables and routing
+    std::vector<std::string> warnings;  // file:line:column: message
     YAML::Node resolved;  // every key with the value used (defaults included)
 };
 

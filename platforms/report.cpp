@@ -34,6 +34,15 @@ void cache_json(JsonWriter& w, const CacheCounters& c) {
     w.end_object();
 }
 
+// How a device's DMA reaches memory: "translated" (through an IOMMU),
+// "iommu_bypass" (its STE is bypass), "bridge_bypass" (bypass_iommu on its
+// host bridge: trusted, not translated), "no_iommu".
+std::string device_path(const Platform::Device& d) {
+    if (d.cfg.bridge_bypass) return "bridge_bypass";
+    if (!d.iommu) return "no_iommu";
+    return d.cfg.translation == "bypass" ? "iommu_bypass" : "translated";
+}
+
 double bandwidth_gbps(const DmaGenerator& g) {
     const double ns = (g.finish_time() - g.start_time()).to_seconds() * 1e9;
     return ns > 0 ? double(g.bytes()) / ns : 0.0;  // bytes per ns = GB/s
@@ -58,7 +67,8 @@ void write_stats_json(std::ostream& os, Platform& p, const RunInfo& info) {
             w.key("translated_by").value(d->iommu->cfg.name);
         else
             w.key("translated_by").value(nullptr);
-        w.key("path").value(!d->iommu ? "no_iommu" : d->cfg.translation == "bypass" ? "bypass" : "translated");
+        w.key("path").value(device_path(*d));
+        w.key("stream_id").value(d->cfg.stream_id);
         w.key("translation").value(d->iommu ? d->cfg.translation : std::string("none"));
         w.key("transactions").value(g.transactions());
         w.key("bytes").value(g.bytes());
@@ -121,8 +131,10 @@ void write_summary(std::ostream& os, Platform& p, const RunInfo& info) {
       << "\n";
     for (auto& d : p.devices()) {
         const DmaGenerator& g = *d->gen;
-        const std::string path = !d->iommu ? "NO IOMMU" : d->cfg.translation == "bypass" ? "bypass"
-                                                                                          : d->iommu->cfg.name + "/" + d->cfg.translation;
+        const std::string kind = device_path(*d);
+        const std::string path = kind == "translated" ? d->iommu->cfg.name + "/" + d->cfg.translation
+                                 : kind == "no_iommu"  ? "NO IOMMU"
+                                                       : kind;
         o << "  " << std::left << std::setw(12) << d->cfg.name << std::setw(9) << d->cfg.rid.str() << std::setw(13)
           << path << std::right << std::setw(10) << g.transactions() << std::setw(8) << g.faults()
           << std::setprecision(2) << std::setw(10) << bandwidth_gbps(g) << std::setprecision(1) << std::setw(10)

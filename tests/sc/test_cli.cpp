@@ -105,8 +105,33 @@ BOOST_AUTO_TEST_CASE(duplicate_device_address_is_rejected) {
 
 BOOST_AUTO_TEST_CASE(unknown_iommu_reference_is_rejected) {
     std::string t = kGood;
-    t += "  - name: d1\n    bdf: \"00:02.0\"\n    iommu: smmu9\n";
-    expect_config_error("badref", t, "12:12: 'devices[1].iommu': no IOMMU named 'smmu9'");
+    t += "pci:\n  expanders:\n    - {id: pxb1, bus_nr: 0x10, iommu: smmu9}\n";
+    // line 12: "    - {id: pxb1, bus_nr: 0x10, iommu: smmu9}": the value starts at column 39
+    expect_config_error("badref", t, "12:39: 'pci.expanders[0].iommu': no IOMMU named 'smmu9'");
+}
+
+BOOST_AUTO_TEST_CASE(default_bus_bypass_needs_q35_or_virt) {
+    std::string t = kGood;
+    t += "machine: {type: generic, default_bus_bypass_iommu: true}\n";
+    // line 10: "machine: {type: generic, default_bus_bypass_iommu: true}": value at column 52
+    expect_config_error("machine", t,
+                        "10:52: 'machine.default_bus_bypass_iommu': option 'default_bus_bypass_iommu' is accepted "
+                        "only by the q35 and virt machines, not by 'generic'");
+}
+
+BOOST_AUTO_TEST_CASE(overlapping_expanders_are_located) {
+    std::string t = kGood;
+    t += "pci:\n  expanders:\n    - {id: a, bus_nr: 0x10, buses: 0x20}\n    - {id: b, bus_nr: 0x20}\n";
+    // line 13: "    - {id: b, bus_nr: 0x20}": bus_nr value at column 23; b owns 0x20-0xff
+    expect_config_error("overlap", t, "13:23: 'pci.expanders[1].bus_nr': bus range 20-ff overlaps 'a' (10-2f)");
+}
+
+BOOST_AUTO_TEST_CASE(device_on_missing_bus_is_located) {
+    std::string t = kGood;
+    t += "pci:\n  expanders:\n    - {id: a, bus_nr: 0x10, buses: 2}\n";
+    t.replace(t.find("\"00:01.0\""), 9, "\"14:00.0\"");
+    // line 7: '    bdf: "14:00.0"': value at column 10; buses 0x10-0x11 belong to 'a', 0x12-0xff to nobody
+    expect_config_error("nobus", t, "7:10: 'devices[0].bdf': bus 14 of segment 0 belongs to no host bridge");
 }
 
 BOOST_AUTO_TEST_CASE(platform_without_iommu_needs_unsafe_opt_in) {
@@ -118,6 +143,30 @@ BOOST_AUTO_TEST_CASE(platform_without_iommu_needs_unsafe_opt_in) {
     const RunResult r = run("run " + (d / "p.yaml").string() + " --out " + (d / "out").string(), d);
     BOOST_TEST(r.code == 0, r.out);
     BOOST_TEST(r.out.find("NO IOMMU") != std::string::npos);
+    fs::remove_all(d);
+}
+
+BOOST_AUTO_TEST_CASE(virt_pxb_bypass_example_routes_as_qemu) {
+    const fs::path d = temp_dir("virt");
+    const RunResult r = run("run " + std::string(IOMMUSIM_SOURCE_DIR) +
+                                "/configs/virt-smmuv3-pxb-bypass.yaml --quiet --out " + (d / "out").string(),
+                            d);
+    BOOST_TEST_REQUIRE(r.code == 0, r.out);
+    YAML::Node s = YAML::LoadFile((d / "out" / "stats.json").string());
+    YAML::Node dev = s["devices"];
+    BOOST_TEST(dev["nic_bus0"]["translated_by"].IsNull());
+    BOOST_TEST(dev["nic_bus0"]["path"].as<std::string>() == "bridge_bypass");
+    BOOST_TEST(dev["nic_pxb10"]["translated_by"].as<std::string>() == "smmu0");
+    BOOST_TEST(dev["nic_pxb10"]["stream_id"].as<uint32_t>() == 0x1100u);
+    BOOST_TEST(dev["nic_pxb20"]["translated_by"].IsNull());
+    BOOST_TEST(dev["nic_pxb20"]["path"].as<std::string>() == "bridge_bypass");
+    for (const char* n : {"nic_bus0", "nic_pxb10", "nic_pxb20"}) {
+        BOOST_TEST(dev[n]["transactions"].as<uint64_t>() == 5000u, n);
+        BOOST_TEST(dev[n]["faults"].as<uint64_t>() == 0u, n);
+    }
+    // The SMMU sees only the translated device's 5000 transactions.
+    BOOST_TEST(s["iommus"]["smmu0"]["transactions"].as<uint64_t>() == 5000u);
+    BOOST_TEST(s["iommus"]["smmu0"]["iotlb"]["lookups"].as<uint64_t>() == 5000u);
     fs::remove_all(d);
 }
 
