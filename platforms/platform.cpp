@@ -70,10 +70,12 @@ void Platform::host_setup() {
                                         : c.translation == "nested" ? smmuv3::DomainKind::Nested
                                                                     : smmuv3::DomainKind::S1;
         auto* dom = drv.create_domain(kind, granule_of(c.granule), c.ias_bits);
+        d->domain = dom;
         if (!drv.map(dom, c.iova, d->buffer_pa, c.buffer_size, c.page_size))
             d->setup_error = "mapping the buffer failed";
         drv.attach(sid, dom);
     }
+    if (after_setup) after_setup(*this);
     setup_done_ = true;
     start_.notify(SC_ZERO_TIME);
 }

@@ -4,6 +4,7 @@
 // device's buffer, and then starts the traffic.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@ public:
         Iommu* iommu = nullptr;  // nullptr: reaches memory directly
         std::unique_ptr<DmaGenerator> gen;
         uint64_t buffer_pa = 0;
+        smmuv3::Smmuv3Driver::Domain* domain = nullptr;  // translated devices
         std::string setup_error;
     };
 
@@ -44,6 +46,11 @@ public:
     std::vector<std::unique_ptr<Device>>& devices() { return devices_; }
     StatsRegistry& stats() { return stats_; }
     bool setup_done() const { return setup_done_; }
+    // Notified when the host software has set everything up (traffic starts).
+    const sc_core::sc_event& started() const { return start_; }
+    // Called in the host thread after set-up, before traffic starts (tests use
+    // it to change tables behind the driver's back).
+    std::function<void(Platform&)> after_setup;
 
 private:
     void host_setup();
