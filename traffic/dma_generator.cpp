@@ -1,5 +1,7 @@
 #include "traffic/dma_generator.h"
 
+#include <stdexcept>
+
 #include "models/common/tlm/dma_ext.h"
 #include "models/common/tlm/sc_time_util.h"
 
@@ -19,7 +21,11 @@ DmaGenerator::DmaGenerator(const sc_module_name& name, const GeneratorParams& p,
       start_(start),
       state_(p.seed ? p.seed : 0x9E3779B97F4A7C15ull),
       buf_(p.size) {
+    if (p_.size == 0 || window_ < p_.size)
+        throw std::invalid_argument("DMA generator '" + std::string(name) + "': transaction size must be 1.." +
+                                    std::to_string(window_) + " bytes (the window)");
     if (p_.stride == 0) p_.stride = p_.size;
+    mix_state_ = state_ ^ 0xD1B54A32D192ED03ull;  // read/write choice: its own stream
     SC_THREAD(run);
 }
 
@@ -33,13 +39,15 @@ void DmaGenerator::register_stats(StatsRegistry& reg, const std::string& pre) {
     reg.add_histogram(pre + ".translation_ns", &translation_);
 }
 
-uint64_t DmaGenerator::rng() {
+uint64_t DmaGenerator::xorshift(uint64_t& x) {
     // xorshift64*
-    state_ ^= state_ >> 12;
-    state_ ^= state_ << 25;
-    state_ ^= state_ >> 27;
-    return state_ * 0x2545F4914F6CDD1Dull;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    return x * 0x2545F4914F6CDD1Dull;
 }
+
+uint64_t DmaGenerator::rng() { return xorshift(state_); }
 
 uint64_t DmaGenerator::next_address(uint64_t i) {
     const uint64_t slots = window_ / p_.size;
@@ -59,7 +67,7 @@ void DmaGenerator::run() {
     tx.set_extension(&ext);
     const sc_time gap(p_.gap_ns, SC_NS);
     for (uint64_t i = 0; i < p_.transactions; ++i) {
-        const bool write = p_.write_fraction > 0 && double(rng() >> 11) * 0x1.0p-53 < p_.write_fraction;
+        const bool write = p_.write_fraction > 0 && double(xorshift(mix_state_) >> 11) * 0x1.0p-53 < p_.write_fraction;
         tx.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
         tx.set_address(next_address(i));
         tx.set_data_ptr(buf_.data());
@@ -82,7 +90,7 @@ void DmaGenerator::run() {
         } else {
             faults_++;
         }
-        qk.set(d + gap);
+        qk.set(i + 1 < p_.transactions ? d + gap : d);  // the gap separates transactions
         if (qk.need_sync()) qk.sync();
     }
     qk.sync();

@@ -52,13 +52,15 @@ private:
     void run();
     uint64_t next_address(uint64_t i);
     uint64_t rng();
+    static uint64_t xorshift(uint64_t& state);
 
     GeneratorParams p_;
     RequesterId rid_;
     uint16_t segment_;
     uint64_t base_, window_;
     const sc_core::sc_event& start_;
-    uint64_t state_;
+    uint64_t state_;      // address stream (random pattern)
+    uint64_t mix_state_;  // read/write choice, independent of the addresses
     std::vector<unsigned char> buf_;
     uint64_t done_ = 0, bytes_ = 0, faults_ = 0, reads_ = 0, writes_ = 0;
     Histogram latency_, translation_;

@@ -1,6 +1,7 @@
 #include "models/common/tlm/memory.h"
 #include "models/common/tlm/sc_time_util.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace sc_core;
@@ -52,10 +53,13 @@ void Memory::b_transport(int, tlm::tlm_generic_payload& tx, sc_time& delay) {
 bool Memory::get_direct_mem_ptr(int, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi) {
     const uint64_t addr = tx.get_address();
     if (!p_.dmi || addr < p_.base || addr - p_.base >= p_.size) return false;
+    // One backing page, clipped to [base, base + size).
     const uint64_t pg = addr & ~(SparseMemory::page_size - 1);
-    dmi.set_dmi_ptr(mem_.page(pg, true));
-    dmi.set_start_address(pg);
-    dmi.set_end_address(pg + SparseMemory::page_size - 1);
+    const uint64_t start = std::max(pg, p_.base);
+    const uint64_t end = std::min(pg + SparseMemory::page_size - 1, p_.base + (p_.size - 1));
+    dmi.set_dmi_ptr(mem_.page(pg, true) + (start - pg));
+    dmi.set_start_address(start);
+    dmi.set_end_address(end);
     dmi.allow_read_write();
     dmi.set_read_latency(from_ps(latency_ps_));
     dmi.set_write_latency(from_ps(latency_ps_));
@@ -63,7 +67,9 @@ bool Memory::get_direct_mem_ptr(int, tlm::tlm_generic_payload& tx, tlm::tlm_dmi&
 }
 
 unsigned int Memory::transport_dbg(int, tlm::tlm_generic_payload& tx) {
-    const unsigned len = tx.get_data_length();
+    const uint64_t addr = tx.get_address();
+    if (addr < p_.base || addr - p_.base >= p_.size) return 0;
+    const unsigned len = static_cast<unsigned>(std::min<uint64_t>(tx.get_data_length(), p_.size - (addr - p_.base)));
     if (tx.is_read())
         mem_.read(tx.get_address(), tx.get_data_ptr(), len);
     else if (tx.is_write())
