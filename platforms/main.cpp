@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <map>
+#include <set>
 #include <string>
 
 #include <systemc>
@@ -32,37 +34,65 @@ const char* kUsage =
     "Exit codes: 0 success, 1 simulation or I/O error or (audit) an isolation breach,\n"
     "2 invalid configuration or usage.\n";
 
-int run(int argc, char** argv) {
-    std::string cfg_path, out = "iommusim-out";
-    bool quiet = false;
+// Command-line words after the command: one CONFIG, options that take a
+// value (`value_opts`) and flags. Returns false (usage printed) on misuse.
+struct Args {
+    std::string config;
+    std::map<std::string, std::string> values;
+    std::set<std::string> flags;
+};
+
+bool parse_args(int argc, char** argv, const std::set<std::string>& value_opts, const std::set<std::string>& flag_opts,
+                Args& out) {
     for (int i = 2; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--out" && i + 1 < argc)
-            out = argv[++i];
-        else if (a == "--quiet")
-            quiet = true;
-        else if (!a.empty() && a[0] == '-') {
+        if (value_opts.count(a) && i + 1 < argc) {
+            out.values[a] = argv[++i];
+        } else if (flag_opts.count(a)) {
+            out.flags.insert(a);
+        } else if (!a.empty() && a[0] == '-') {
             std::cerr << "iommusim: unknown option '" << a << "'\n" << kUsage;
-            return 2;
-        } else if (cfg_path.empty())
-            cfg_path = a;
-        else {
+            return false;
+        } else if (out.config.empty()) {
+            out.config = a;
+        } else {
             std::cerr << "iommusim: unexpected argument '" << a << "'\n" << kUsage;
-            return 2;
+            return false;
         }
     }
-    if (cfg_path.empty()) {
-        std::cerr << kUsage;
-        return 2;
-    }
-    iommusim::PlatformConfig cfg;
+    if (out.config.empty()) std::cerr << kUsage;
+    return !out.config.empty();
+}
+
+// Loads CONFIG; prints the located error and returns false if it is invalid.
+bool load_config(const std::string& path, iommusim::PlatformConfig& cfg) {
     try {
-        cfg = iommusim::load_platform_config(cfg_path);
+        cfg = iommusim::load_platform_config(path);
     } catch (const iommusim::ConfigError& e) {
         std::cerr << "iommusim: error: " << e.what() << "\n";
-        return 2;
+        return false;
     }
     for (const auto& w : cfg.warnings) std::cerr << "iommusim: " << w << "\n";
+    return true;
+}
+
+bool parse_number(const std::string& opt, const std::string& text, uint64_t& v) {
+    char* end = nullptr;
+    v = std::strtoull(text.c_str(), &end, 0);
+    if (text.empty() || *end != '\0') {
+        std::cerr << "iommusim: " << opt << " needs a number, got '" << text << "'\n";
+        return false;
+    }
+    return true;
+}
+
+int run(int argc, char** argv) {
+    Args args;
+    if (!parse_args(argc, argv, {"--out"}, {"--quiet"}, args)) return 2;
+    const std::string out = args.values.count("--out") ? args.values["--out"] : "iommusim-out";
+    const bool quiet = args.flags.count("--quiet") != 0;
+    iommusim::PlatformConfig cfg;
+    if (!load_config(args.config, cfg)) return 2;
     iommusim::Platform platform("platform", cfg);
     const auto t0 = std::chrono::steady_clock::now();
     sc_core::sc_start();
@@ -86,43 +116,20 @@ int run(int argc, char** argv) {
 }
 
 int audit(int argc, char** argv) {
-    std::string cfg_path;
+    Args args;
+    if (!parse_args(argc, argv, {"--probes", "--seed"}, {}, args)) return 2;
     iommusim::AuditOptions o;
-    for (int i = 2; i < argc; ++i) {
-        const std::string a = argv[i];
-        if ((a == "--probes" || a == "--seed") && i + 1 < argc) {
-            char* end = nullptr;
-            const unsigned long long v = std::strtoull(argv[++i], &end, 0);
-            if (*end != '\0') {
-                std::cerr << "iommusim: " << a << " needs a number\n";
-                return 2;
-            }
-            if (a == "--probes")
-                o.random_probes = static_cast<unsigned>(v);
-            else
-                o.seed = v;
-        } else if (!a.empty() && a[0] == '-') {
-            std::cerr << "iommusim: unknown option '" << a << "'\n" << kUsage;
-            return 2;
-        } else if (cfg_path.empty()) {
-            cfg_path = a;
-        } else {
-            std::cerr << "iommusim: unexpected argument '" << a << "'\n" << kUsage;
-            return 2;
-        }
+    uint64_t v = 0;
+    if (args.values.count("--probes")) {
+        if (!parse_number("--probes", args.values["--probes"], v)) return 2;
+        o.random_probes = static_cast<unsigned>(v);
     }
-    if (cfg_path.empty()) {
-        std::cerr << kUsage;
-        return 2;
+    if (args.values.count("--seed")) {
+        if (!parse_number("--seed", args.values["--seed"], v)) return 2;
+        o.seed = v;
     }
     iommusim::PlatformConfig cfg;
-    try {
-        cfg = iommusim::load_platform_config(cfg_path);
-    } catch (const iommusim::ConfigError& e) {
-        std::cerr << "iommusim: error: " << e.what() << "\n";
-        return 2;
-    }
-    for (const auto& w : cfg.warnings) std::cerr << "iommusim: " << w << "\n";
+    if (!load_config(args.config, cfg)) return 2;
     for (auto& d : cfg.devices) d.traffic.transactions = 0;  // the audit's own probes only
     iommusim::Platform platform("platform", cfg);
     iommusim::Auditor auditor("audit", platform, o);
