@@ -17,6 +17,10 @@ unsigned AuditReport::breaches() const {
 
 Auditor::Auditor(const sc_module_name& name, Platform& p, const AuditOptions& o) : sc_module(name), p_(p), o_(o) {
     for (auto& io : p_.iommus()) {
+        if (!io.smmu) {
+            ports_.push_back(nullptr);  // not modelled: nothing to probe
+            continue;
+        }
         auto s = std::make_unique<tlm_utils::simple_initiator_socket<Auditor>>(("probe_" + io.cfg.name).c_str());
         s->bind(io.smmu->in);
         ports_.push_back(std::move(s));
@@ -60,6 +64,10 @@ void Auditor::run() {
     AuditReport& r = report_;
     r.unsafe_noiommu = p_.iommus().empty();
     for (auto& io : p_.iommus()) {
+        if (!io.smmu) {
+            r.iommus.push_back({io.cfg.name, io.cfg.type, 0});  // aperture unknown: no model
+            continue;
+        }
         const auto& sp = io.smmu->params();
         // Stage 1 translates up to 48-bit input addresses (no 52-bit VA);
         // stage 2 up to the output address size.
@@ -77,7 +85,10 @@ void Auditor::run() {
                                                                   : "translated";
         row.flagged = row.path != "translated";
         if (d.iommu) row.iommu = d.iommu->cfg.name;
-        if (row.path == "translated") {
+        if (row.path == "translated" && !d.iommu->smmu) {
+            row.unprobed = true;  // its IOMMU has no model yet
+            r.unprobed++;
+        } else if (row.path == "translated") {
             row.aperture_bits = d.cfg.ias_bits;
             size_t port = 0;
             for (size_t i = 0; i < p_.iommus().size(); ++i)
@@ -127,12 +138,18 @@ void write_audit(std::ostream& os, const AuditReport& r) {
         if (d.path == "bridge_bypass") os << "   FLAG: bypasses the IOMMU (bypass_iommu): trusted devices only";
         if (d.path == "iommu_bypass") os << "   FLAG: STE bypass: not isolated";
         if (d.path == "no_iommu") os << "   UNSAFE: no IOMMU";
+        if (d.unprobed) os << "   NOT PROBED: no model of this IOMMU type yet";
         os << "\n";
     }
     os << "\nIOMMUs\n";
-    for (const auto& i : r.iommus)
-        os << "  " << i.name << " (" << i.type << "): input address size " << i.aperture_bits << " bits\n";
-    if (!r.iommus.empty()) os << "  platform-wide minimum aperture: " << r.min_aperture_bits << " bits\n";
+    for (const auto& i : r.iommus) {
+        os << "  " << i.name << " (" << i.type << "): ";
+        if (i.aperture_bits)
+            os << "input address size " << i.aperture_bits << " bits\n";
+        else
+            os << "not modelled yet: aperture unknown, no probe\n";
+    }
+    if (r.min_aperture_bits) os << "  platform-wide minimum aperture: " << r.min_aperture_bits << " bits\n";
     const unsigned b = r.breaches();
     os << "\nProbe: " << r.probes.size() << " DMAs to unmapped or out-of-aperture addresses from translated devices; "
        << b << " reached memory\n";
@@ -140,7 +157,16 @@ void write_audit(std::ostream& os, const AuditReport& r) {
         if (!p.faulted)
             os << "  BREACH: " << p.device << " " << p.kind << " 0x" << std::hex << p.addr << std::dec
                << " reached memory\n";
-    os << (b ? "RESULT: ISOLATION BREACH\n" : r.unsafe_noiommu ? "RESULT: UNSAFE (no IOMMU)\n" : "RESULT: isolated\n");
+    if (r.unprobed)
+        os << r.unprobed << " translated device(s) not probed: their IOMMU type has no model yet\n";
+    if (b)
+        os << "RESULT: ISOLATION BREACH\n";
+    else if (r.unsafe_noiommu)
+        os << "RESULT: UNSAFE (no IOMMU)\n";
+    else if (r.unprobed)
+        os << "RESULT: NOT PROVEN (no breach among the probed devices; " << r.unprobed << " not probed)\n";
+    else
+        os << "RESULT: isolated\n";
 }
 
 }  // namespace iommusim

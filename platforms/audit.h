@@ -30,6 +30,7 @@ struct AuditReport {
         unsigned aperture_bits = 0;
         bool flagged = false;                // not isolated (bypass or no IOMMU)
         unsigned probes = 0, breaches = 0;
+        bool unprobed = false;               // translated, but its IOMMU has no model yet
     };
     struct IommuRow {
         std::string name, type;
@@ -38,7 +39,8 @@ struct AuditReport {
     bool unsafe_noiommu = false;
     std::vector<DeviceRow> devices;
     std::vector<IommuRow> iommus;
-    unsigned min_aperture_bits = 0;          // across IOMMUs (0: none)
+    unsigned min_aperture_bits = 0;          // across modelled IOMMUs (0: none)
+    unsigned unprobed = 0;                   // translated devices that could not be probed
     std::vector<AuditProbe> probes;
     unsigned breaches() const;
 };

@@ -93,6 +93,12 @@ int run(int argc, char** argv) {
     const bool quiet = args.flags.count("--quiet") != 0;
     iommusim::PlatformConfig cfg;
     if (!load_config(args.config, cfg)) return 2;
+    for (const auto& io : cfg.iommus)
+        if (!io.modelled) {
+            std::cerr << "iommusim: IOMMU '" << io.name << "' is of type '" << io.type
+                      << "', whose model is not built yet: 'run' cannot simulate it ('tables' and 'audit' work)\n";
+            return 1;
+        }
     iommusim::Platform platform("platform", cfg);
     const auto t0 = std::chrono::steady_clock::now();
     sc_core::sc_start();

@@ -24,6 +24,10 @@ Platform::Platform(const sc_module_name& name, const PlatformConfig& cfg)
     for (const auto& ic : cfg_.iommus) {
         Iommu io;
         io.cfg = ic;
+        if (!ic.modelled) {  // no model yet: firmware tables and the audit's static part only
+            iommus_.push_back(std::move(io));
+            continue;
+        }
         io.smmu = std::make_unique<smmuv3::Smmuv3>(ic.name.c_str(), ic.smmu);
         io.driver = std::make_unique<smmuv3::Smmuv3Driver>((ic.name + "_driver").c_str(), mem_->backdoor(),
                                                            alloc_, ic.driver);
@@ -43,7 +47,7 @@ Platform::Platform(const sc_module_name& name, const PlatformConfig& cfg)
         if (dc.iommu >= 0) d->iommu = &iommus_[static_cast<size_t>(dc.iommu)];
         d->gen = std::make_unique<DmaGenerator>(dc.name.c_str(), dc.traffic, dc.rid, dc.segment, dc.iova,
                                                 dc.buffer_size, start_);
-        if (d->iommu)
+        if (d->iommu && d->iommu->smmu)
             d->gen->out.bind(d->iommu->smmu->in);
         else
             d->gen->out.bind(mem_->in);
@@ -54,12 +58,13 @@ Platform::Platform(const sc_module_name& name, const PlatformConfig& cfg)
 }
 
 void Platform::host_setup() {
-    for (auto& io : iommus_) io.driver->init();
+    for (auto& io : iommus_)
+        if (io.driver) io.driver->init();
     for (auto& d : devices_) {
         const DeviceConfig& c = d->cfg;
         // Device buffer in physical memory, aligned to its page size.
         d->buffer_pa = alloc_.alloc(c.buffer_size, std::max<uint64_t>(c.page_size, 4096));
-        if (!d->iommu) continue;
+        if (!d->iommu || !d->iommu->driver) continue;
         smmuv3::Smmuv3Driver& drv = *d->iommu->driver;
         const uint32_t sid = c.stream_id;
         if (c.translation == "bypass") {

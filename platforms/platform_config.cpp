@@ -142,10 +142,18 @@ PlatformConfig load_platform_config(const std::string& path) {
         IommuConfig c;
         c.name = m.require_string("name");
         if (!names.insert(c.name).second) m.fail("name", "duplicate name '" + c.name + "'");
-        c.type = m.get_enum("type", "smmuv3", {"smmuv3"});
+        c.type = m.get_enum("type", "smmuv3", {"smmuv3", "vtd", "amdvi"});
+        c.modelled = c.type == "smmuv3";
         c.segment = static_cast<uint16_t>(m.get_u64("segment", 0, 0, 0xffff));
-        c.base = m.get_u64("base", 0x09050000 + 0x20000 * i);
-        read_smmuv3(m, c);
+        const uint64_t default_base = c.type == "smmuv3" ? 0x09050000 + 0x20000 * i
+                                      : c.type == "vtd"  ? 0xfed90000 + 0x1000 * i
+                                                         : 0xfeb80000 + 0x80000 * i;
+        c.base = m.get_u64("base", default_base);
+        if (c.type == "amdvi") {
+            const std::string bdf = m.get_string("bdf", "00:00.2");
+            if (!RequesterId::parse(bdf, c.rid)) m.fail("bdf", "expected bus:device.function, e.g. 00:00.2");
+        }
+        if (c.type == "smmuv3") read_smmuv3(m, c);
         pc.iommus.push_back(c);
     });
     std::set<uint32_t> addrs;
@@ -194,7 +202,11 @@ PlatformConfig load_platform_config(const std::string& path) {
     std::vector<YAML::Node> device_nodes;
     for (size_t i = 0; i < pc.devices.size(); ++i) device_nodes.push_back(root["devices"][i]);
     for (const auto& ic : pc.iommus)
-        topo.iommus.push_back(pci::TopologyIommu{ic.name, pci::IommuKind::SMMUv3, ic.segment, ic.base, 0});
+        topo.iommus.push_back(pci::TopologyIommu{ic.name,
+                                                 ic.type == "vtd"     ? pci::IommuKind::VTd
+                                                 : ic.type == "amdvi" ? pci::IommuKind::AMDVi
+                                                                      : pci::IommuKind::SMMUv3,
+                                                 ic.segment, ic.base, ic.rid.value});
     for (const auto& d : pc.devices) topo.devices.push_back(pci::PciDevice{d.name, d.segment, d.rid});
     for (size_t i = 1; i < topo.bridges.size(); ++i)
         for (size_t j = 0; j < topo.devices.size(); ++j)

@@ -18,9 +18,11 @@ namespace iommusim {
 
 struct IommuConfig {
     std::string name;
-    std::string type;  // smmuv3
+    std::string type;  // smmuv3 | vtd | amdvi
+    bool modelled = true;  // false: only firmware tables and the audit's static part (no model yet)
     uint16_t segment = 0;
     uint64_t base = 0;  // register base address (firmware tables)
+    RequesterId rid;    // amdvi: the IOMMU's own PCI function
     smmuv3::Smmuv3Params smmu;
     smmuv3::DriverParams driver;
 };

@@ -83,6 +83,7 @@ void write_stats_json(std::ostream& os, Platform& p, const RunInfo& info) {
     w.end_object();
     w.key("iommus").begin_object();
     for (auto& io : p.iommus()) {
+        if (!io.smmu) continue;  // not modelled (run refuses such platforms)
         const auto& s = *io.smmu;
         const auto& ps = io.smmu->pipeline().stats();
         w.key(io.cfg.name).begin_object();
@@ -143,6 +144,7 @@ void write_summary(std::ostream& os, Platform& p, const RunInfo& info) {
     }
     o << "\nIOMMUs\n";
     for (auto& io : p.iommus()) {
+        if (!io.smmu) continue;
         const auto& t = io.smmu->pipeline().iotlb().counters();
         const auto& c = io.smmu->config_cache().counters();
         const auto& wc = io.smmu->pipeline().walk_cache().counters();

@@ -107,7 +107,36 @@ BOOST_AUTO_TEST_CASE(no_iommu_platform_is_marked_unsafe) {
 }
 
 BOOST_AUTO_TEST_CASE(shipped_configs_pass_the_audit) {
-    for (const char* cfg : {"default.yaml", "virt-smmuv3-pxb-bypass.yaml"})
+    for (const char* cfg : {"default.yaml", "virt-smmuv3-pxb-bypass.yaml", "q35-vtd-pxb-bypass.yaml",
+                            "q35-amdvi-pxb-bypass.yaml"})
         BOOST_TEST(exit_code(std::string("audit ") + IOMMUSIM_SOURCE_DIR + "/configs/" + cfg) == 0, cfg);
     BOOST_TEST(exit_code("audit /nonexistent.yaml") == 2);
+    // No VT-d / AMD-Vi model yet: run refuses those platforms.
+    BOOST_TEST(exit_code(std::string("run ") + IOMMUSIM_SOURCE_DIR + "/configs/q35-vtd-pxb-bypass.yaml --out " +
+                         (fs::temp_directory_path() / "iommusim-q35-out").string()) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(unmodelled_iommu_devices_are_reported_not_probed) {
+    PlatformConfig c = load(R"(machine: {type: q35, default_bus_bypass_iommu: true}
+pci:
+  expanders:
+    - {id: pxb1, bus_nr: 0x10}
+iommus:
+  - {name: dmar0, type: vtd}
+devices:
+  - {name: a, bdf: "00:01.0"}
+  - {name: b, bdf: "10:00.0"}
+)");
+    Platform p("platform", c);
+    Auditor a("audit", p, AuditOptions{});
+    sc_core::sc_start();
+    const AuditReport& r = a.result();
+    BOOST_TEST(r.devices[0].path == "bridge_bypass");
+    BOOST_TEST(r.devices[1].path == "translated");
+    BOOST_TEST(r.devices[1].iommu == "dmar0");
+    BOOST_TEST(r.devices[1].unprobed);
+    BOOST_TEST(r.unprobed == 1u);
+    std::ostringstream os;
+    write_audit(os, r);
+    BOOST_TEST(os.str().find("RESULT: NOT PROVEN") != std::string::npos);
 }
