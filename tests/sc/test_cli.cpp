@@ -146,6 +146,31 @@ BOOST_AUTO_TEST_CASE(platform_without_iommu_needs_unsafe_opt_in) {
     fs::remove_all(d);
 }
 
+BOOST_AUTO_TEST_CASE(two_smmus_each_count_only_their_devices) {
+    const fs::path d = temp_dir("two");
+    std::ofstream(d / "p.yaml") << R"(machine: {type: virt}
+pci:
+  expanders:
+    - {id: pxb1, bus_nr: 0x10, iommu: smmu1}
+iommus:
+  - {name: smmu0}
+  - {name: smmu1}
+devices:
+  - {name: a, bdf: "00:01.0", traffic: {transactions: 100}}
+  - {name: b, bdf: "10:02.0", traffic: {transactions: 300}}
+)";
+    const RunResult r = run("run " + (d / "p.yaml").string() + " --quiet --out " + (d / "out").string(), d);
+    BOOST_TEST_REQUIRE(r.code == 0, r.out);
+    YAML::Node s = YAML::LoadFile((d / "out" / "stats.json").string());
+    BOOST_TEST(s["devices"]["a"]["translated_by"].as<std::string>() == "smmu0");
+    BOOST_TEST(s["devices"]["b"]["translated_by"].as<std::string>() == "smmu1");
+    BOOST_TEST(s["devices"]["b"]["stream_id"].as<uint32_t>() == 0x1010u);  // 10:02.0
+    BOOST_TEST(s["iommus"]["smmu0"]["transactions"].as<uint64_t>() == 100u);
+    BOOST_TEST(s["iommus"]["smmu1"]["transactions"].as<uint64_t>() == 300u);
+    BOOST_TEST(s["devices"]["b"]["faults"].as<uint64_t>() == 0u);
+    fs::remove_all(d);
+}
+
 BOOST_AUTO_TEST_CASE(virt_pxb_bypass_example_routes_as_qemu) {
     const fs::path d = temp_dir("virt");
     const RunResult r = run("run " + std::string(IOMMUSIM_SOURCE_DIR) +
