@@ -146,6 +146,20 @@ BOOST_AUTO_TEST_CASE(platform_without_iommu_needs_unsafe_opt_in) {
     fs::remove_all(d);
 }
 
+BOOST_AUTO_TEST_CASE(bypass_without_iommu_warns_with_location) {
+    const fs::path d = temp_dir("warn");
+    std::ofstream(d / "p.yaml") << "platform: {unsafe_noiommu: true}\n"
+                                   "pci:\n  expanders:\n    - {id: pxb1, bus_nr: 0x10, bypass_iommu: true}\n"
+                                   "devices:\n  - {name: a, bdf: \"10:00.0\", traffic: {transactions: 4}}\n";
+    const RunResult r = run("run " + (d / "p.yaml").string() + " --quiet --out " + (d / "out").string(), d);
+    BOOST_TEST(r.code == 0, r.out);
+    // line 4: "    - {id: pxb1, bus_nr: 0x10, bypass_iommu: true}": value at column 46
+    BOOST_TEST(r.out.find((d / "p.yaml").string() + ":4:46: 'pci.expanders[0].bypass_iommu': warning: "
+                          "bypass_iommu has no effect: the platform has no IOMMU") != std::string::npos,
+               r.out);
+    fs::remove_all(d);
+}
+
 BOOST_AUTO_TEST_CASE(two_smmus_each_count_only_their_devices) {
     const fs::path d = temp_dir("two");
     std::ofstream(d / "p.yaml") << R"(machine: {type: virt}
