@@ -15,6 +15,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "platforms/platform_config.h"
+#include "tests/sc/cli_helpers.h"
 #include "platforms/yaml_reader.h"
 
 int sc_main(int, char**) { return 0; }
@@ -24,27 +25,10 @@ using namespace iommusim;
 
 namespace {
 
-fs::path temp_dir(const std::string& name) {
-    fs::path d = fs::temp_directory_path() / ("iommusim-test-" + name + "-" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
+using test::temp_dir;
 
-struct RunResult {
-    int code;
-    std::string out;
-};
-
-RunResult run(const std::string& args, const fs::path& dir) {
-    const fs::path log = dir / "log.txt";
-    const std::string cmd = std::string(IOMMUSIM_BIN) + " " + args + " >" + log.string() + " 2>&1";
-    const int st = std::system(cmd.c_str());
-    std::ifstream in(log);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, ss.str()};
-}
+using test::RunResult;
+RunResult run(const std::string& args, const fs::path& dir) { return test::run_iommusim(args, dir); }
 
 const char* kGood = R"(platform: {name: t}
 iommus:
