@@ -1,5 +1,6 @@
 #include "platforms/platform_config.h"
 
+#include <cstdio>
 #include <set>
 
 #include "platforms/yaml_reader.h"
@@ -115,6 +116,7 @@ PlatformConfig load_platform_config(const std::string& path) {
         {
             YamlMap h = p.map("host_bridge");
             b0.iommu = h.get_string("iommu", "");
+            if (h.has("stream_id_base")) b0.stream_id_base = static_cast<int64_t>(h.get_u64("stream_id_base", 0, 0, 0xffff0000));
             h.finish();
         }
         topo.bridges.push_back(b0);
@@ -129,6 +131,7 @@ PlatformConfig load_platform_config(const std::string& path) {
             b.bus_count = static_cast<unsigned>(m.get_u64("buses", 0, 0, 0x100));
             b.bypass_iommu = m.get_bool("bypass_iommu", false);
             b.iommu = m.get_string("iommu", "");
+            if (m.has("stream_id_base")) b.stream_id_base = static_cast<int64_t>(m.get_u64("stream_id_base", 0, 0, 0xffff0000));
             bridge_slots.push_back(m.get_u64("slot", 0x1f - i, 0, 0x1f));
             topo.bridges.push_back(b);
             bridge_nodes.push_back(root["pci"]["expanders"][i]);
@@ -246,6 +249,18 @@ PlatformConfig load_platform_config(const std::string& path) {
         pc.devices[i].iommu = r.iommu;
         pc.devices[i].bridge_bypass = r.bypass;
         pc.devices[i].stream_id = r.stream_id;
+        const DeviceConfig& d = pc.devices[i];
+        if (d.iommu >= 0 && pc.iommus[d.iommu].type == "smmuv3") {
+            const unsigned bits = pc.iommus[d.iommu].driver.sid_bits;
+            if (bits < 32 && (d.stream_id >> bits) != 0) {
+                char buf[160];
+                std::snprintf(buf, sizeof buf,
+                              "its StreamID 0x%x (the host bridge's ID mapping) is beyond %s's stream table "
+                              "(2^%u StreamIDs: sid_bits / stream_table_sid_bits)",
+                              d.stream_id, pc.iommus[d.iommu].name.c_str(), bits);
+                YamlMap(device_nodes[i], path, "devices[" + std::to_string(i) + "]", YAML::Node()).fail("bdf", buf);
+            }
+        }
     }
     if (pc.iommus.empty() && !pc.unsafe_noiommu)
         throw ConfigError(path, root.Mark(), "platform.unsafe_noiommu",

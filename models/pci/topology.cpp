@@ -134,7 +134,8 @@ FirmwareView build_firmware_view(const Topology& t) {
         m.rid_base = static_cast<uint16_t>(r.bus_first << 8);
         m.count = (uint32_t{r.bus_last} - r.bus_first + 1) << 8;
         m.iommu = r.iommu;
-        m.output_base = m.rid_base;  // StreamID / DeviceID = requester ID
+        // StreamID / DeviceID = requester ID, unless the bridge states an offset.
+        m.output_base = b.stream_id_base >= 0 ? static_cast<uint32_t>(b.stream_id_base) : m.rid_base;
         v.id_mappings.push_back(m);
     }
     for (const PciDevice& d : t.devices) {

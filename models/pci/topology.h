@@ -26,6 +26,7 @@ struct HostBridge {
     unsigned bus_count = 0;      // buses it owns; 0 = up to the next bridge's bus_nr (or 0xff)
     bool bypass_iommu = false;   // pxb-pcie,bypass_iommu= (default bridge: the machine option)
     std::string iommu;           // IOMMU serving it; empty = the first IOMMU of its segment
+    int64_t stream_id_base = -1; // output ID (StreamID / DeviceID) of its first RID; -1 = the RID itself
 };
 
 struct PciDevice {

@@ -169,6 +169,45 @@ devices:
     fs::remove_all(d);
 }
 
+// A host bridge's stream_id_base offsets its devices' StreamIDs (an IORT ID
+// mapping with an offset): 10:02.0 is RID 0x1010, 0x10 past the bridge's
+// first RID 0x1000, so StreamID 0x8000 + 0x10. The run translates it.
+BOOST_AUTO_TEST_CASE(stream_id_base_offsets_stream_ids) {
+    const fs::path d = temp_dir("sidbase");
+    std::ofstream(d / "p.yaml") << R"(machine: {type: virt}
+pci:
+  expanders:
+    - {id: pxb1, bus_nr: 0x10, stream_id_base: 0x8000}
+iommus:
+  - {name: smmu0}
+devices:
+  - {name: b, bdf: "10:02.0", traffic: {transactions: 50}}
+)";
+    const RunResult r = run("run " + (d / "p.yaml").string() + " --quiet --out " + (d / "out").string(), d);
+    BOOST_TEST_REQUIRE(r.code == 0, r.out);
+    YAML::Node s = YAML::LoadFile((d / "out" / "stats.json").string());
+    BOOST_TEST(s["devices"]["b"]["stream_id"].as<uint32_t>() == 0x8010u);
+    BOOST_TEST(s["devices"]["b"]["translated_by"].as<std::string>() == "smmu0");
+    BOOST_TEST(s["devices"]["b"]["transactions"].as<uint64_t>() == 50u);
+    BOOST_TEST(s["devices"]["b"]["faults"].as<uint64_t>() == 0u);
+    fs::remove_all(d);
+}
+
+// A StreamID beyond what the driver's stream table covers is a located error.
+BOOST_AUTO_TEST_CASE(stream_id_beyond_the_stream_table_is_located) {
+    const std::string t = R"(machine: {type: virt}
+pci:
+  expanders:
+    - {id: pxb1, bus_nr: 0x10, stream_id_base: 0xfff00}
+iommus:
+  - {name: smmu0}
+devices:
+  - {name: b, bdf: "10:02.0"}
+)";
+    // line 8: "  - {name: b, bdf: "10:02.0"}": the bdf value at column 20
+    expect_config_error("sidrange", t, "8:20: 'devices[0].bdf': its StreamID 0xfff10");
+}
+
 BOOST_AUTO_TEST_CASE(virt_pxb_bypass_example_routes_as_qemu) {
     const fs::path d = temp_dir("virt");
     const RunResult r = run("run " + std::string(IOMMUSIM_SOURCE_DIR) +

@@ -145,3 +145,18 @@ BOOST_AUTO_TEST_CASE(segments_are_separate_rid_spaces) {
     BOOST_TEST(v.devices[0].iommu == 0);
     BOOST_TEST(v.devices[3].iommu == 1);
 }
+
+// IORT ID mappings may apply an offset: a bridge's stream_id_base becomes its
+// mapping's output base, and routing applies it (StreamID = base + RID - first RID).
+BOOST_AUTO_TEST_CASE(stream_id_base_offsets_the_id_mapping_and_routing) {
+    Topology t = virt(false, false, false, true);
+    t.bridges[1].stream_id_base = 0x40000;
+    const FirmwareView v = build_firmware_view(t);
+    BOOST_TEST_REQUIRE(v.id_mappings.size() == 3u);
+    BOOST_TEST(v.id_mappings[0].output_base == 0x0000u);  // unset: identity
+    BOOST_TEST(v.id_mappings[1].rid_base == 0x1000u);
+    BOOST_TEST(v.id_mappings[1].output_base == 0x40000u);
+    BOOST_TEST(route(v, 0, RequesterId::make(0x11, 2, 3).value).stream_id == 0x40000u + 0x0113u);
+    BOOST_TEST(route(v, 0, RequesterId::make(0x10, 0, 0).value).stream_id == 0x40000u);
+    BOOST_TEST(route(v, 0, RequesterId::make(0x21, 0, 0).value).stream_id == 0x2100u);
+}
