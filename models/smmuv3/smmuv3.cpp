@@ -132,12 +132,13 @@ void Smmuv3::b_transport(int, tlm::tlm_generic_payload& tx, sc_time& delay) {
     const uint32_t ssid = ext ? ext->pasid : 0;
     const ps_t now = now_ps();
     ps_t t = now + to_ps(delay);
-    const ps_t t_in = t;
+    // Translation time: everything but the forwarded memory accesses.
+    ps_t xlat = 0, mark = t;
     st_.transactions++;
 
     auto finish = [&](tlm::tlm_response_status status) {
         if (ext) {
-            ext->translation_ps = t - t_in;
+            ext->translation_ps = xlat + (t - mark);
             ext->faulted = status != tlm::TLM_OK_RESPONSE;
         }
         delay = from_ps(t - now);
@@ -153,9 +154,11 @@ void Smmuv3::b_transport(int, tlm::tlm_generic_payload& tx, sc_time& delay) {
         tx.set_data_length(len);
         tx.set_streaming_width(len);
         tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        xlat += t - mark;
         sc_time d = from_ps(t - now);
         out->b_transport(tx, d);
         t = now + to_ps(d);
+        mark = t;
         const bool ok = tx.is_response_ok();
         tx.set_address(orig_addr);
         tx.set_data_ptr(orig_data);

@@ -27,6 +27,7 @@ struct DmaResult {
     tlm::tlm_response_status status = tlm::TLM_INCOMPLETE_RESPONSE;
     bool ok() const { return status == tlm::TLM_OK_RESPONSE; }
     sc_core::sc_time latency;
+    sc_core::sc_time translation;  // the part the SMMU reports as translation (DmaExtension)
 };
 
 struct BenchOptions {
@@ -86,7 +87,7 @@ public:
         dev->b_transport(tx, d);
         wait(d);
         tx.clear_extension(&ext);
-        return DmaResult{tx.get_response_status(), d};
+        return DmaResult{tx.get_response_status(), d, sc_core::sc_time(double(ext.translation_ps), sc_core::SC_PS)};
     }
     uint64_t read64(uint16_t rid, uint64_t addr, DmaResult* r = nullptr, bool ssv = false, uint32_t ssid = 0) {
         uint64_t v = 0;
