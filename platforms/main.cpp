@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <systemc>
 
@@ -40,6 +41,10 @@ const char* kUsage =
     "         has them, and DIR/tables.txt, a field-by-field dump (also printed).\n"
     "         DIR defaults to ./iommusim-tables. `iasl -d DIR/IORT.dat` disassembles.\n"
     "\n"
+    "Every command takes --set KEY=VALUE (repeatable): change one key of CONFIG before\n"
+    "it is read, e.g. --set iommus.smmu0.iotlb.entries=64 --set devices.nic0.traffic.size=128\n"
+    "(list elements by name, id or index; see docs/platforms.md).\n"
+    "\n"
     "Exit codes: 0 success, 1 simulation or I/O error or (audit) an isolation breach,\n"
     "2 invalid configuration or usage.\n";
 
@@ -49,13 +54,22 @@ struct Args {
     std::string config;
     std::map<std::string, std::string> values;
     std::set<std::string> flags;
+    std::vector<iommusim::Override> overrides;  // --set KEY=VALUE, in order
 };
 
 bool parse_args(int argc, char** argv, const std::set<std::string>& value_opts, const std::set<std::string>& flag_opts,
                 Args& out) {
     for (int i = 2; i < argc; ++i) {
         const std::string a = argv[i];
-        if (value_opts.count(a) && i + 1 < argc) {
+        if (a == "--set" && i + 1 < argc) {
+            iommusim::Override o;
+            std::string err;
+            if (!iommusim::parse_override(argv[++i], o, err)) {
+                std::cerr << "iommusim: --set: " << err << "\n";
+                return false;
+            }
+            out.overrides.push_back(o);
+        } else if (value_opts.count(a) && i + 1 < argc) {
             out.values[a] = argv[++i];
         } else if (flag_opts.count(a)) {
             out.flags.insert(a);
@@ -74,11 +88,12 @@ bool parse_args(int argc, char** argv, const std::set<std::string>& value_opts, 
 }
 
 // Loads CONFIG; prints the located error and returns false if it is invalid.
-bool load_config(const std::string& path, iommusim::PlatformConfig& cfg) {
+bool load_config(const Args& args, iommusim::PlatformConfig& cfg) {
     try {
-        cfg = iommusim::load_platform_config(path);
+        cfg = iommusim::load_platform_config(args.config, args.overrides);
     } catch (const iommusim::ConfigError& e) {
         std::cerr << "iommusim: error: " << e.what() << "\n";
+        if (!args.overrides.empty()) std::cerr << "iommusim: (the file as changed by the --set overrides)\n";
         return false;
     }
     for (const auto& w : cfg.warnings) std::cerr << "iommusim: " << w << "\n";
@@ -101,7 +116,7 @@ int run(int argc, char** argv) {
     const std::string out = args.values.count("--out") ? args.values["--out"] : "iommusim-out";
     const bool quiet = args.flags.count("--quiet") != 0;
     iommusim::PlatformConfig cfg;
-    if (!load_config(args.config, cfg)) return 2;
+    if (!load_config(args, cfg)) return 2;
     for (const auto& io : cfg.iommus)
         if (!io.modelled) {
             std::cerr << "iommusim: IOMMU '" << io.name << "' is of type '" << io.type
@@ -144,7 +159,7 @@ int audit(int argc, char** argv) {
         o.seed = v;
     }
     iommusim::PlatformConfig cfg;
-    if (!load_config(args.config, cfg)) return 2;
+    if (!load_config(args, cfg)) return 2;
     for (auto& d : cfg.devices) d.traffic.transactions = 0;  // the audit's own probes only
     iommusim::Platform platform("platform", cfg);
     iommusim::Auditor auditor("audit", platform, o);
@@ -160,7 +175,7 @@ int tables(int argc, char** argv) {
     const std::string out = args.values.count("--out") ? args.values["--out"] : "iommusim-tables";
     const bool quiet = args.flags.count("--quiet") != 0;
     iommusim::PlatformConfig cfg;
-    if (!load_config(args.config, cfg)) return 2;
+    if (!load_config(args, cfg)) return 2;
     std::vector<iommusim::AcpiTableFile> t;
     try {
         t = iommusim::build_acpi_tables(cfg.firmware);

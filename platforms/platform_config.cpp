@@ -66,11 +66,12 @@ void read_smmuv3(YamlMap& m, IommuConfig& c) {
 
 }  // namespace
 
-PlatformConfig load_platform_config(const std::string& path) {
+PlatformConfig load_platform_config(const std::string& path, const std::vector<Override>& overrides) {
     PlatformConfig pc;
     pc.file = path;
     YAML::Node root = load_yaml_file(path);
     if (!root.IsMap()) throw ConfigError(path, root.Mark(), "", "the platform file must be a mapping");
+    apply_overrides(root, overrides, path);
     pc.resolved = YAML::Node(YAML::NodeType::Map);
     YamlMap top(root, path, "", pc.resolved);
 

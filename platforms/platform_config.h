@@ -12,6 +12,7 @@
 #include "models/pci/topology.h"
 #include "models/smmuv3/smmuv3_driver.h"
 #include "models/smmuv3/smmuv3_params.h"
+#include "platforms/overrides.h"
 #include "traffic/dma_generator.h"
 
 namespace iommusim {
@@ -61,6 +62,7 @@ struct PlatformConfig {
 };
 
 // Throws ConfigError (file:line:column, key) on any problem.
-PlatformConfig load_platform_config(const std::string& path);
+// Reads `path`, after applying `overrides` (--set) to its YAML tree.
+PlatformConfig load_platform_config(const std::string& path, const std::vector<Override>& overrides = {});
 
 }  // namespace iommusim

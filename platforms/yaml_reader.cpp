@@ -24,6 +24,9 @@ ConfigError::ConfigError(const std::string& file, const YAML::Mark& mark, const 
 ConfigError::ConfigError(const std::string& file, const std::string& msg)
     : std::runtime_error(file + ": " + msg) {}
 
+ConfigError::ConfigError(const std::string& file, const std::string& key, const std::string& msg)
+    : std::runtime_error(file + ": '" + key + "': " + msg) {}
+
 YAML::Node load_yaml_file(const std::string& path) {
     std::ifstream in(path);
     if (!in) throw ConfigError(path, "cannot open file");

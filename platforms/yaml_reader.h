@@ -23,6 +23,8 @@ public:
     ConfigError(const std::string& file, const YAML::Mark& mark, const std::string& key,
                 const std::string& msg);
     ConfigError(const std::string& file, const std::string& msg);  // no location (e.g. unreadable)
+    // No location in the file, but a key (e.g. a --set override).
+    ConfigError(const std::string& file, const std::string& key, const std::string& msg);
 };
 
 // Loads a file; YAML syntax errors become ConfigError with their location.

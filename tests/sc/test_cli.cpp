@@ -232,6 +232,24 @@ BOOST_AUTO_TEST_CASE(virt_pxb_bypass_example_routes_as_qemu) {
     fs::remove_all(d);
 }
 
+// --set changes the file before it is read: the resolved config shows the
+// new value, and a misspelt key is refused like one in the file (exit 2).
+BOOST_AUTO_TEST_CASE(set_overrides_are_read_and_checked) {
+    const fs::path d = temp_dir("set");
+    std::ofstream(d / "p.yaml") << kGood;
+    RunResult r = run("run p.yaml --quiet --out out --set iommus.smmu0.iotlb.entries=32 --set devices.d0.traffic.transactions=7", d);
+    BOOST_TEST_REQUIRE(r.code == 0, r.out);
+    const YAML::Node c = YAML::LoadFile((d / "out" / "config.yaml").string());
+    BOOST_TEST(c["iommus"][0]["iotlb"]["entries"].as<int>() == 32);
+    const YAML::Node s = YAML::LoadFile((d / "out" / "stats.json").string());
+    BOOST_TEST(s["devices"]["d0"]["transactions"].as<int>() == 7);
+    r = run("run p.yaml --quiet --out out2 --set iommus.smmu0.iotlb.entriez=32", d);
+    BOOST_TEST(r.code == 2);
+    BOOST_TEST(r.out.find("p.yaml: 'iommus[0].iotlb.entriez': unknown key") != std::string::npos, r.out);
+    BOOST_TEST(!fs::exists(d / "out2"));
+    fs::remove_all(d);
+}
+
 BOOST_AUTO_TEST_CASE(usage_errors_exit_2) {
     const fs::path d = temp_dir("usage");
     BOOST_TEST(run("", d).code == 2);
