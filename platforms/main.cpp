@@ -1,5 +1,6 @@
 // iommusim command line.
-//   iommusim run|audit|tables CONFIG ... (kUsage below)
+//   iommusim run|audit|tables|sweep CONFIG ..., iommusim plot SWEEP.csv ... (kUsage below)
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -12,9 +13,12 @@
 
 #include <systemc>
 
+#include <unistd.h>
+
 #include "platforms/audit.h"
 #include "platforms/platform.h"
 #include "platforms/report.h"
+#include "platforms/sweep.h"
 #include "platforms/tables.h"
 #include "platforms/yaml_reader.h"
 
@@ -24,6 +28,9 @@ const char* kUsage =
     "usage: iommusim run CONFIG.yaml [--out DIR] [--quiet]\n"
     "       iommusim audit CONFIG.yaml [--probes N] [--seed S]\n"
     "       iommusim tables CONFIG.yaml [--out DIR] [--quiet]\n"
+    "       iommusim sweep CONFIG.yaml --vary KEY=V1,V2,... [--vary ...] [-j N] [--out DIR]\n"
+    "       iommusim plot SWEEP.csv --x COLUMN --y COLUMN [--y ...] [--series COLUMN]\n"
+    "                     [--logx] [--logy] [--title T] [--out FILE.png]\n"
     "\n"
     "  run    simulate the platform described by CONFIG.yaml; print a summary and\n"
     "         write DIR/stats.json, DIR/stats.csv and DIR/config.yaml (the fully\n"
@@ -41,12 +48,21 @@ const char* kUsage =
     "         has them, and DIR/tables.txt, a field-by-field dump (also printed).\n"
     "         DIR defaults to ./iommusim-tables. `iasl -d DIR/IORT.dat` disassembles.\n"
     "\n"
-    "Every command takes --set KEY=VALUE (repeatable): change one key of CONFIG before\n"
-    "it is read, e.g. --set iommus.smmu0.iotlb.entries=64 --set devices.nic0.traffic.size=128\n"
+    "  sweep  run CONFIG.yaml once per point of the product of the --vary lists (the\n"
+    "         first varies slowest), each point a separate `run` into DIR/points/<id>,\n"
+    "         at most N at a time (-j, default: online CPUs); every point is validated\n"
+    "         first. Points already complete are not rerun. Writes DIR/sweep.csv (one\n"
+    "         row per point) and DIR/sweep.yaml. DIR defaults to ./iommusim-sweep.\n"
+    "\n"
+    "  plot   line plot of sweep.csv columns (tools/plot.py, matplotlib): one line per\n"
+    "         --series value; FILE defaults to SWEEP.png. See docs/sweeps.md.\n"
+    "\n"
+    "Every command but plot takes --set KEY=VALUE (repeatable): change one key of CONFIG\n"
+    "before it is read, e.g. --set iommus.smmu0.iotlb.entries=64 --set devices.nic0.traffic.size=128\n"
     "(list elements by name, id or index; see docs/platforms.md).\n"
     "\n"
-    "Exit codes: 0 success, 1 simulation or I/O error or (audit) an isolation breach,\n"
-    "2 invalid configuration or usage.\n";
+    "Exit codes: 0 success, 1 simulation or I/O error or (audit) an isolation breach\n"
+    "or (sweep) a failed point, 2 invalid configuration or usage.\n";
 
 // Command-line words after the command: one CONFIG, options that take a
 // value (`value_opts`) and flags. Returns false (usage printed) on misuse.
@@ -55,10 +71,11 @@ struct Args {
     std::map<std::string, std::string> values;
     std::set<std::string> flags;
     std::vector<iommusim::Override> overrides;  // --set KEY=VALUE, in order
+    std::map<std::string, std::vector<std::string>> lists;  // repeatable `list_opts`, in order
 };
 
 bool parse_args(int argc, char** argv, const std::set<std::string>& value_opts, const std::set<std::string>& flag_opts,
-                Args& out) {
+                Args& out, const std::set<std::string>& list_opts = {}) {
     for (int i = 2; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--set" && i + 1 < argc) {
@@ -69,6 +86,8 @@ bool parse_args(int argc, char** argv, const std::set<std::string>& value_opts, 
                 return false;
             }
             out.overrides.push_back(o);
+        } else if (list_opts.count(a) && i + 1 < argc) {
+            out.lists[a].push_back(argv[++i]);
         } else if (value_opts.count(a) && i + 1 < argc) {
             out.values[a] = argv[++i];
         } else if (flag_opts.count(a)) {
@@ -160,7 +179,7 @@ int audit(int argc, char** argv) {
     }
     iommusim::PlatformConfig cfg;
     if (!load_config(args, cfg)) return 2;
-    for (auto& d : cfg.devices) d.traffic.transactions = 0;  // the audit's own probes only
+    for (auto& d : cfg.devices) d.traffic.idle = true;  // the audit's own probes only
     iommusim::Platform platform("platform", cfg);
     iommusim::Auditor auditor("audit", platform, o);
     sc_core::sc_start();
@@ -203,6 +222,60 @@ int tables(int argc, char** argv) {
     return 0;
 }
 
+int sweep(int argc, char** argv) {
+    Args args;
+    if (!parse_args(argc, argv, {"--out", "-j"}, {}, args, {"--vary"})) return 2;
+    iommusim::SweepOptions o;
+    o.config = args.config;
+    o.fixed = args.overrides;
+    if (args.values.count("--out")) o.out = args.values["--out"];
+    for (const std::string& v : args.lists["--vary"]) {
+        iommusim::SweepAxis axis;
+        std::string err;
+        if (!iommusim::parse_vary(v, axis, err)) {
+            std::cerr << "iommusim: --vary: " << err << "\n";
+            return 2;
+        }
+        o.axes.push_back(axis);
+    }
+    const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    o.jobs = cpus > 0 ? static_cast<unsigned>(cpus) : 1;
+    if (args.values.count("-j")) {
+        uint64_t v = 0;
+        if (!parse_number("-j", args.values["-j"], v)) return 2;
+        if (v < 1 || v > 1024) {
+            std::cerr << "iommusim: -j must be 1..1024, got " << v << "\n";
+            return 2;
+        }
+        o.jobs = static_cast<unsigned>(v);
+    }
+    char self[4096];
+    const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) o.exe.assign(self, static_cast<size_t>(n));
+    return iommusim::run_sweep(o, std::cout, std::cerr);
+}
+
+// `plot` hands its arguments to tools/plot.py: $IOMMUSIM_TOOLS/plot.py, else
+// the source tree's; Python is $IOMMUSIM_PYTHON, else Debian's /usr/bin/python3.
+int plot(int argc, char** argv) {
+    const char* tools = std::getenv("IOMMUSIM_TOOLS");
+    const std::string script = std::string(tools && *tools ? tools : IOMMUSIM_SOURCE_DIR "/tools") + "/plot.py";
+    if (access(script.c_str(), R_OK) != 0) {
+        std::cerr << "iommusim: plot: cannot read " << script
+                  << " (set IOMMUSIM_TOOLS to the folder holding plot.py)\n";
+        return 1;
+    }
+    const char* py = std::getenv("IOMMUSIM_PYTHON");
+    const std::string python = py && *py ? py : access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+    std::vector<char*> words = {const_cast<char*>(python.c_str()), const_cast<char*>(script.c_str())};
+    for (int i = 2; i < argc; ++i) words.push_back(argv[i]);
+    words.push_back(nullptr);
+    std::cout.flush();
+    execvp(words[0], words.data());
+    std::cerr << "iommusim: plot: cannot run " << python << ": " << std::strerror(errno) << "\n";
+    return 1;
+}
+
 }  // namespace
 
 int sc_main(int argc, char** argv) {
@@ -214,6 +287,8 @@ int sc_main(int argc, char** argv) {
     if (!std::strcmp(argv[1], "run")) return run(argc, argv);
     if (!std::strcmp(argv[1], "audit")) return audit(argc, argv);
     if (!std::strcmp(argv[1], "tables")) return tables(argc, argv);
+    if (!std::strcmp(argv[1], "sweep")) return sweep(argc, argv);
+    if (!std::strcmp(argv[1], "plot")) return plot(argc, argv);
     std::cerr << "iommusim: unknown command '" << argv[1] << "'\n" << kUsage;
     return 2;
 }

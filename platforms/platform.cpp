@@ -3,6 +3,8 @@
 #include <cstring>
 #include <memory>
 
+#include <tlm_utils/tlm_quantumkeeper.h>
+
 #include "models/common/tlm/sc_time_util.h"
 
 using namespace sc_core;
@@ -74,8 +76,16 @@ void Platform::host_setup() {
         const smmuv3::DomainKind kind = c.translation == "s2"       ? smmuv3::DomainKind::S2
                                         : c.translation == "nested" ? smmuv3::DomainKind::Nested
                                                                     : smmuv3::DomainKind::S1;
-        auto* dom = drv.create_domain(kind, granule_of(c.granule), c.ias_bits);
+        // A PASID needs a CD table covering it (every substream shares the
+        // domain's address space: one ASID, one set of tables).
+        unsigned ssid_log2 = 0;
+        if (c.traffic.pasid_valid)
+            while (ssid_log2 < 20 && (uint64_t{c.traffic.pasid} >> ssid_log2) != 0) ++ssid_log2;
+        if (c.traffic.pasid_valid && ssid_log2 == 0) ssid_log2 = 1;
+        auto* dom = drv.create_domain(kind, granule_of(c.granule), c.ias_bits, ssid_log2);
         d->domain = dom;
+        if (c.traffic.pasid_valid && c.traffic.pasid >= 64 && kind != smmuv3::DomainKind::S2)
+            drv.write_substream_cd(dom, c.traffic.pasid);
         if (!drv.map(dom, c.iova, d->buffer_pa, c.buffer_size, c.page_size))
             d->setup_error = "mapping the buffer failed";
         drv.attach(sid, dom);

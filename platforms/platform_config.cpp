@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <set>
 
+#include "platforms/traffic_config.h"
 #include "platforms/yaml_reader.h"
 
 namespace iommusim {
@@ -186,15 +187,7 @@ PlatformConfig load_platform_config(const std::string& path, const std::vector<O
             }
             {
                 YamlMap t = m.map("traffic");
-                auto& g = d.traffic;
-                g.pattern = t.get_enum("pattern", g.pattern, {"sequential", "random"});
-                g.transactions = t.get_u64("transactions", g.transactions);
-                g.size = static_cast<uint32_t>(t.get_u64("size", g.size, 1, 1 << 20));
-                g.stride = t.get_u64("stride", 0);
-                g.write_fraction = t.get_double("write_fraction", g.write_fraction, 0, 1);
-                g.seed = t.get_u64("seed", g.seed);
-                g.gap_ns = t.get_double("gap_ns", g.gap_ns, 0, 1e9);
-                if (g.size > d.buffer_size) t.fail("size", "transaction larger than the device's buffer");
+                d.traffic = read_traffic(t, d.buffer_size);
                 t.finish();
             }
             pc.devices.push_back(d);
@@ -251,6 +244,23 @@ PlatformConfig load_platform_config(const std::string& path, const std::vector<O
         pc.devices[i].bridge_bypass = r.bypass;
         pc.devices[i].stream_id = r.stream_id;
         const DeviceConfig& d = pc.devices[i];
+        if (d.traffic.pasid_valid) {
+            const YamlMap tm(device_nodes[i]["traffic"], path, "devices[" + std::to_string(i) + "].traffic",
+                             YAML::Node());
+            if (d.iommu < 0) {
+                const YAML::Node n = device_nodes[i]["traffic"]["pasid"];
+                pc.warnings.push_back(ConfigError(path, n.Mark(), tm.path() + ".pasid",
+                                                  "warning: the device is not translated: its PASID has no effect")
+                                          .what());
+            } else if (d.translation != "s1" && d.translation != "nested") {
+                tm.fail("pasid", "a PASID needs stage-1 translation (translation: s1 or nested), not " +
+                                     d.translation);
+            } else if (pc.iommus[d.iommu].type == "smmuv3" &&
+                       (d.traffic.pasid >> pc.iommus[d.iommu].smmu.ssid_bits) != 0) {
+                tm.fail("pasid", "beyond " + pc.iommus[d.iommu].name + "'s SubstreamID size (ssid_bits = " +
+                                     std::to_string(pc.iommus[d.iommu].smmu.ssid_bits) + ")");
+            }
+        }
         if (d.iommu >= 0 && pc.iommus[d.iommu].type == "smmuv3") {
             const unsigned bits = pc.iommus[d.iommu].driver.sid_bits;
             if (bits < 32 && (d.stream_id >> bits) != 0) {

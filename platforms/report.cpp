@@ -97,9 +97,22 @@ void write_stats_json(std::ostream& os, Platform& p, const RunInfo& info) {
         w.key("walks").value(ps.walks);
         w.key("walk_reads").value(ps.walk_reads);
         w.key("walk_reads_per_walk").value(ps.walks ? double(ps.walk_reads) / double(ps.walks) : 0.0);
-        w.key("walker_waits").value(io.smmu->pipeline().walkers().waits());
+        const Pool& walkers = io.smmu->pipeline().walkers();
+        w.key("walker_waits").value(walkers.waits());
+        w.key("walker_slots").value(walkers.size());
+        w.key("walker_busy_ns").value(double(walkers.busy_ps()) / 1000.0);
+        const double slot_ns = info.simulated_ns * walkers.size();
+        w.key("walker_occupancy").value(slot_ns > 0 ? double(walkers.busy_ps()) / 1000.0 / slot_ns : 0.0);
         w.key("transactions").value(s.stats().transactions);
         w.key("faults").value(s.stats().faults);
+        w.key("faults_by_type").begin_object();
+        for (unsigned type = 0; type < 256; ++type)
+            if (s.stats().faults_by_type[type])
+                w.key(smmuv3::event_type_name(static_cast<uint8_t>(type))).value(s.stats().faults_by_type[type]);
+        w.end_object();
+        w.key("invalidations").value(s.stats().invalidations);
+        w.key("invalidation_ns");
+        histogram_json(w, s.stats().invalidation_ns);
         w.key("events").value(s.stats().events);
         w.key("events_lost").value(s.stats().events_lost);
         w.key("commands").value(s.stats().commands);

@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(g++ make cmake pkg-config libsystemc-dev libyaml-cpp-dev libboost-test-dev libbenchmark-dev verilator acpica-tools)
+# python3-matplotlib: the Debian package `iommusim plot` (tools/plot.py) draws sweep plots with.
+PACKAGES=(g++ make cmake pkg-config libsystemc-dev libyaml-cpp-dev libboost-test-dev libbenchmark-dev verilator acpica-tools python3-matplotlib)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

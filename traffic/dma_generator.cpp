@@ -2,12 +2,22 @@
 
 #include <stdexcept>
 
+#include <tlm_utils/tlm_quantumkeeper.h>
+
 #include "models/common/tlm/dma_ext.h"
 #include "models/common/tlm/sc_time_util.h"
 
 using namespace sc_core;
 
 namespace iommusim {
+
+namespace {
+
+void require(bool ok, const std::string& msg) {
+    if (!ok) throw std::invalid_argument(msg);
+}
+
+}  // namespace
 
 DmaGenerator::DmaGenerator(const sc_module_name& name, const GeneratorParams& p, RequesterId rid, uint16_t segment,
                            uint64_t iova_base, uint64_t window, const sc_event& start)
@@ -18,15 +28,30 @@ DmaGenerator::DmaGenerator(const sc_module_name& name, const GeneratorParams& p,
       segment_(segment),
       base_(iova_base),
       window_(window),
-      start_(start),
-      state_(p.seed ? p.seed : 0x9E3779B97F4A7C15ull),
-      buf_(p.size) {
-    if (p_.size == 0 || window_ < p_.size)
-        throw std::invalid_argument("DMA generator '" + std::string(name) + "': transaction size must be 1.." +
-                                    std::to_string(window_) + " bytes (the window)");
-    if (p_.stride == 0) p_.stride = p_.size;
-    mix_state_ = state_ ^ 0xD1B54A32D192ED03ull;  // read/write choice: its own stream
-    SC_THREAD(run);
+      start_(start) {
+    require(p_.size != 0 && window_ >= p_.size,
+            "size: must be 1.." + std::to_string(window_) + " bytes (the device's buffer)");
+    require(p_.idle || p_.transactions || p_.bytes || p_.duration_ns > 0,
+            "transactions: one of transactions, bytes or duration_ns must be set");
+    require(p_.outstanding >= 1, "outstanding: must be at least 1");
+    require(p_.write_fraction >= 0 && p_.write_fraction <= 1, "write_fraction: must be within 0..1");
+    require(!(p_.rate_mtps > 0 && p_.rate_gbps > 0), "rate_gbps: give rate_mtps or rate_gbps, not both");
+    require(p_.rate_mtps >= 0 && p_.rate_gbps >= 0, "rate_mtps: must not be negative");
+    if (p_.rate_mtps > 0) interval_ = sc_time(1e6 / p_.rate_mtps, SC_PS);
+    if (p_.rate_gbps > 0) interval_ = sc_time(double(p_.size) / p_.rate_gbps * 1000.0, SC_PS);
+    require(!(p_.rate_mtps > 0 || p_.rate_gbps > 0) || interval_ > SC_ZERO_TIME,
+            "rate_mtps: too high for the time resolution (1 ps)");
+
+    traffic::PatternParams pp = p_.shape;
+    pp.kind = p_.pattern;
+    pp.base = base_;
+    pp.window = window_;
+    pp.size = p_.size;
+    pp.seed = p_.seed;
+    pattern_ = traffic::make_pattern(pp);
+    const uint64_t s = p_.seed ? p_.seed : 0x9E3779B97F4A7C15ull;
+    mix_state_ = s ^ 0xD1B54A32D192ED03ull;  // read/write choice: its own stream
+    for (unsigned i = 0; i < p_.outstanding; ++i) SC_THREAD(slot);
 }
 
 void DmaGenerator::register_stats(StatsRegistry& reg, const std::string& pre) {
@@ -47,30 +72,44 @@ uint64_t DmaGenerator::xorshift(uint64_t& x) {
     return x * 0x2545F4914F6CDD1Dull;
 }
 
-uint64_t DmaGenerator::rng() { return xorshift(state_); }
-
-uint64_t DmaGenerator::next_address(uint64_t i) {
-    const uint64_t slots = window_ / p_.size;
-    if (p_.pattern == "random") return base_ + (rng() % slots) * p_.size;
-    return base_ + (i * p_.stride) % (slots * p_.size);
+// Hands out the next transaction in issue order, or false when a limit is
+// reached. `now` is the calling slot's local time (closed-loop duration limit).
+bool DmaGenerator::claim(const sc_time& now, Next& n) {
+    if (p_.idle) return false;
+    if (p_.transactions && issued_ >= p_.transactions) return false;
+    if (p_.bytes && issued_bytes_ >= p_.bytes) return false;
+    const bool open = interval_ > SC_ZERO_TIME;
+    n.due = open ? start_time_ + interval_ * double(issued_) : now;
+    if (p_.duration_ns > 0 && n.due >= start_time_ + sc_time(p_.duration_ns, SC_NS)) return false;
+    n.index = issued_++;
+    issued_bytes_ += p_.size;
+    n.addr = pattern_->next();
+    n.write = p_.write_fraction > 0 && double(xorshift(mix_state_) >> 11) * 0x1.0p-53 < p_.write_fraction;
+    return true;
 }
 
-void DmaGenerator::run() {
+void DmaGenerator::slot() {
     wait(start_);
+    if (running_++ == 0) start_time_ = sc_time_stamp();
     tlm_utils::tlm_quantumkeeper qk;
     qk.reset();
-    start_time_ = sc_time_stamp();
     tlm::tlm_generic_payload tx;
     DmaExtension ext;
     ext.segment = segment_;
     ext.rid = rid_;
+    ext.pasid_valid = p_.pasid_valid;
+    ext.pasid = p_.pasid;
     tx.set_extension(&ext);
+    std::vector<unsigned char> buf(p_.size);
     const sc_time gap(p_.gap_ns, SC_NS);
-    for (uint64_t i = 0; i < p_.transactions; ++i) {
-        const bool write = p_.write_fraction > 0 && double(xorshift(mix_state_) >> 11) * 0x1.0p-53 < p_.write_fraction;
-        tx.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-        tx.set_address(next_address(i));
-        tx.set_data_ptr(buf_.data());
+    Next n{};
+    while (claim(qk.get_current_time(), n)) {
+        // Open loop: not before it is due.
+        if (n.due > qk.get_current_time()) qk.set(n.due - sc_time_stamp());
+        const sc_time issue_at = qk.get_current_time();
+        tx.set_command(n.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+        tx.set_address(n.addr);
+        tx.set_data_ptr(buf.data());
         tx.set_data_length(p_.size);
         tx.set_streaming_width(p_.size);
         tx.set_byte_enable_ptr(nullptr);
@@ -78,25 +117,35 @@ void DmaGenerator::run() {
         tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
         ext.translation_ps = 0;
         ext.faulted = false;
-        const sc_time before = qk.get_local_time();
-        sc_time d = before;
+        ext.translated = false;
+        ext.output_addr = n.addr;  // what reaches memory when nothing translates
+        ext.fault = nullptr;
+        sc_time d = qk.get_local_time();
         out->b_transport(tx, d);
-        latency_.record(double(to_ps(d - before)) / 1000.0);
+        const sc_time done = sc_time_stamp() + d;
+        if (done > last_done_) last_done_ = done;
+        const sc_time from = interval_ > SC_ZERO_TIME ? n.due : issue_at;
+        latency_.record(double(to_ps(done - from)) / 1000.0);
         translation_.record(double(ext.translation_ps) / 1000.0);
         done_++;
-        if (tx.is_response_ok()) {
+        const bool ok = tx.is_response_ok();
+        if (ok) {
             bytes_ += p_.size;
-            (write ? writes_ : reads_)++;
+            (n.write ? writes_ : reads_)++;
         } else {
             faults_++;
         }
-        qk.set(i + 1 < p_.transactions ? d + gap : d);  // the gap separates transactions
+        if (on_complete) on_complete(Completed{n.index, n.addr, p_.size, n.write, from, done, ok, ext.translation_ps,
+                                           ext.translated, ext.output_addr, ext.fault});
+        qk.set(d + gap);
         if (qk.need_sync()) qk.sync();
     }
     qk.sync();
     tx.clear_extension(&ext);
-    finished_ = true;
-    finish_time_ = sc_time_stamp();
+    if (--running_ == 0) {
+        finished_ = true;
+        finish_time_ = last_done_ > start_time_ ? last_done_ : start_time_;  // the last completion, not a trailing gap
+    }
 }
 
 }  // namespace iommusim

@@ -1,31 +1,56 @@
-// A PCI function issuing DMA: sequential or uniformly random transactions
-// over a window of I/O virtual addresses, closed loop (one outstanding
-// transaction), loosely timed with a quantum keeper. Measures end-to-end DMA
-// latency and the part spent in translation.
+// A PCI function issuing DMA over a window of I/O virtual addresses: an
+// address pattern (traffic/pattern/), a read/write mix, a fixed transaction
+// size, optionally a PASID. It stops after a number of transactions, bytes or
+// an amount of simulated time, whichever comes first.
+//
+// Up to `outstanding` transactions are in flight at once (one SystemC thread
+// per outstanding slot, each loosely timed with its own quantum keeper).
+// Closed loop (rate 0): a slot issues its next transaction when the previous
+// one completes (plus gap_ns). Open loop (rate_mtps or rate_gbps): transaction
+// i is due at start + i / rate; a slot issues it when due or, if every slot
+// was busy, as soon as one frees up, and its latency counts from when it was
+// due, so queueing behind the outstanding limit shows in latency.
+//
+// Measures end-to-end DMA latency and the part spent in translation (as the
+// IOMMU reports it in the DmaExtension), bytes, reads, writes, faults.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "models/common/requester_id.h"
 #include "models/common/stats.h"
+#include "traffic/pattern/address_pattern.h"
 
 namespace iommusim {
 
 struct GeneratorParams {
-    std::string pattern = "sequential";  // sequential | random
+    std::string pattern = "sequential";  // sequential | random | hotcold | zipf | strided
+    bool idle = false;                   // issue nothing (e.g. the audit's own probes only)
+    // Limits: stop issuing at the first one reached (0 = that limit unused;
+    // at least one must be set).
     uint64_t transactions = 10000;
+    uint64_t bytes = 0;
+    double duration_ns = 0;
     uint32_t size = 64;                  // bytes per transaction
-    uint64_t stride = 0;                 // sequential: 0 = size
     double write_fraction = 0.0;         // share of writes, 0..1
     uint64_t seed = 1;
-    double gap_ns = 0.0;                 // idle time between transactions
+    double gap_ns = 0.0;                 // closed loop: idle time between a slot's transactions
+    unsigned outstanding = 1;            // transactions in flight at most
+    double rate_mtps = 0;                // open loop: million transactions per second (0 = closed loop)
+    double rate_gbps = 0;                // open loop: GB/s (1e9 bytes/s), converted with `size`
+    bool pasid_valid = false;            // PCIe PASID (SMMUv3 SubstreamID) on every transaction
+    uint32_t pasid = 0;
+    // Pattern shape (traffic/pattern/address_pattern.h); base, window, size
+    // and seed come from the device and the fields above.
+    traffic::PatternParams shape;
 };
 
 class DmaGenerator : public sc_core::sc_module {
@@ -33,10 +58,28 @@ public:
     tlm_utils::simple_initiator_socket<DmaGenerator> out;
 
     SC_HAS_PROCESS(DmaGenerator);
+    // Throws std::invalid_argument (message starts with the parameter's name)
+    // for parameters that cannot work.
     DmaGenerator(const sc_core::sc_module_name& name, const GeneratorParams& p, RequesterId rid,
                  uint16_t segment, uint64_t iova_base, uint64_t window, const sc_core::sc_event& start);
 
     void register_stats(StatsRegistry& reg, const std::string& prefix);
+
+    // Called after each completed transaction (tests, traces): index in issue
+    // order, address, size, write, due time, completion time, response.
+    struct Completed {
+        uint64_t index;
+        uint64_t addr;
+        uint32_t size;
+        bool write;
+        sc_core::sc_time due, done;
+        bool ok;
+        uint64_t translation_ps;
+        bool translated;       // an IOMMU translated it
+        uint64_t output_addr;  // address of its first byte in memory (input address when untranslated)
+        const char* fault;     // architected fault / error record name, or nullptr
+    };
+    std::function<void(const Completed&)> on_complete;
 
     uint64_t transactions() const { return done_; }
     uint64_t bytes() const { return bytes_; }
@@ -47,11 +90,17 @@ public:
     sc_core::sc_time finish_time() const { return finish_time_; }
     sc_core::sc_time start_time() const { return start_time_; }
     RequesterId requester_id() const { return rid_; }
+    const GeneratorParams& params() const { return p_; }
 
 private:
-    void run();
-    uint64_t next_address(uint64_t i);
-    uint64_t rng();
+    struct Next {
+        uint64_t index;
+        uint64_t addr;
+        bool write;
+        sc_core::sc_time due;  // open loop: when it is due; closed loop: unused
+    };
+    void slot();
+    bool claim(const sc_core::sc_time& now, Next& n);
     static uint64_t xorshift(uint64_t& state);
 
     GeneratorParams p_;
@@ -59,13 +108,15 @@ private:
     uint16_t segment_;
     uint64_t base_, window_;
     const sc_core::sc_event& start_;
-    uint64_t state_;      // address stream (random pattern)
+    std::unique_ptr<traffic::AddressPattern> pattern_;
     uint64_t mix_state_;  // read/write choice, independent of the addresses
-    std::vector<unsigned char> buf_;
+    sc_core::sc_time interval_;  // open loop: time between due times (zero: closed loop)
+    uint64_t issued_ = 0, issued_bytes_ = 0;
+    unsigned running_ = 0;
     uint64_t done_ = 0, bytes_ = 0, faults_ = 0, reads_ = 0, writes_ = 0;
     Histogram latency_, translation_;
     bool finished_ = false;
-    sc_core::sc_time start_time_, finish_time_;
+    sc_core::sc_time start_time_, finish_time_, last_done_;
 };
 
 }  // namespace iommusim

@@ -60,6 +60,7 @@ public:
         return start;
     }
     uint64_t waits() const { return waits_; }
+    const uint64_t& waits_ref() const { return waits_; }  // for a stats registry
     ps_t busy_ps() const { return busy_; }
 
 private:

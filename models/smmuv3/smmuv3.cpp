@@ -92,6 +92,20 @@ void Smmuv3::register_stats(StatsRegistry& reg, const std::string& pre) {
     reg.add_counter(pre + ".syncs", &st_.syncs);
     reg.add_counter(pre + ".events", &st_.events);
     reg.add_counter(pre + ".events_lost", &st_.events_lost);
+    for (unsigned type = 0; type < 256; ++type) {
+        const std::string name = event_type_name(static_cast<uint8_t>(type));
+        if (name.rfind("F_", 0) == 0 || name.rfind("C_", 0) == 0)
+            reg.add_counter(pre + ".faults_by_type." + event_type_name(static_cast<uint8_t>(type)),
+                            &st_.faults_by_type[type]);
+    }
+    reg.add_counter(pre + ".invalidations", &st_.invalidations);
+    reg.add_histogram(pre + ".invalidation_ns", &st_.invalidation_ns);
+    const Pool& w = pipe_.walkers();
+    reg.add_counter(pre + ".walker_waits", &w.waits_ref());
+    reg.add_value(pre + ".walker_occupancy", [&w] {
+        const double elapsed = double(now_ps()) * w.size();
+        return elapsed > 0 ? double(w.busy_ps()) / elapsed : 0.0;
+    });
 }
 
 // ---------------------------------------------------------------- memory
@@ -171,9 +185,11 @@ void Smmuv3::b_transport(int, tlm::tlm_generic_payload& tx, sc_time& delay) {
     if (!Cr0{cr0_}.SMMUEN()) {
         if (Gbpa{gbpa_}.ABORT()) {
             st_.aborted++;
+            if (ext) ext->fault = "GBPA_ABORT";
             return finish(tlm::TLM_GENERIC_ERROR_RESPONSE);
         }
         st_.bypassed++;
+        if (ext) ext->output_addr = tx.get_address();
         const bool ok = forward(tx.get_address(), tx.get_data_ptr(), tx.get_data_length());
         st_.bytes += tx.get_data_length();
         return finish(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE);
@@ -185,13 +201,17 @@ void Smmuv3::b_transport(int, tlm::tlm_generic_payload& tx, sc_time& delay) {
     switch (r.outcome) {
         case Outcome::Abort:
             st_.aborted++;
+            if (ext) ext->fault = "ABORT";
             return finish(tlm::TLM_GENERIC_ERROR_RESPONSE);
         case Outcome::Fault:
             st_.faults++;
             record_event(r.event, t);
+            st_.faults_by_type[static_cast<uint8_t>(r.event.EventType())]++;
+            if (ext) ext->fault = r.event.type_name();
             return finish(tlm::TLM_GENERIC_ERROR_RESPONSE);
         case Outcome::Bypass: {
             st_.bypassed++;
+            if (ext) ext->output_addr = tx.get_address();
             const bool ok = forward(tx.get_address(), tx.get_data_ptr(), tx.get_data_length());
             st_.bytes += tx.get_data_length();
             return finish(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE);
@@ -214,13 +234,20 @@ void Smmuv3::b_transport(int, tlm::tlm_generic_payload& tx, sc_time& delay) {
         if (!res.ok) {
             st_.faults++;
             const bool s2 = res.fault.stage == 2;
-            if (s2 ? r.record_s2 : r.record_s1) record_event(make_fault_event(sid, ssv, ssid, res.fault, a), t);
+            const Event ev = make_fault_event(sid, ssv, ssid, res.fault, a);
+            if (s2 ? r.record_s2 : r.record_s1) record_event(ev, t);
+            st_.faults_by_type[static_cast<uint8_t>(ev.EventType())]++;
+            if (ext) ext->fault = ev.type_name();
             if (!s2 && !r.abort_s1) {
                 // CD.A == 0: the terminated transaction completes as RAZ/WI.
                 if (tx.is_read()) std::memset(data, 0, left);
                 return finish(tlm::TLM_OK_RESPONSE);
             }
             return finish(tlm::TLM_GENERIC_ERROR_RESPONSE);
+        }
+        if (ext && ia == tx.get_address()) {
+            ext->translated = true;
+            ext->output_addr = res.pa;
         }
         const uint64_t room = res.page_size - (ia & (res.page_size - 1));
         const unsigned n = static_cast<unsigned>(std::min<uint64_t>(left, room));

@@ -14,6 +14,7 @@
 // event queue.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -60,6 +61,13 @@ struct Smmuv3Stats {
     uint64_t commands = 0, command_errors = 0, syncs = 0;
     uint64_t events = 0, events_lost = 0;
     uint64_t translation_ps = 0;
+    // Faults and errors by architected event type (index = EventType; the
+    // ones recorded and the ones the STE/CD say not to record alike).
+    std::array<uint64_t, 256> faults_by_type{};
+    // Invalidation commands (CFGI_* and TLBI_*) and the time each took from
+    // the command read to its completion.
+    uint64_t invalidations = 0;
+    Histogram invalidation_ns;
 };
 
 class Smmuv3 : public sc_core::sc_module, private DescriptorReader {

@@ -47,6 +47,7 @@ void Smmuv3::cmdq_thread() {
             if (prod == rd) break;
             const uint32_t idx = rd & ((uint32_t{1} << log2) - 1);
             ps_t t = now_ps();
+            const ps_t t_cmd = t;
             Cmd c;
             uint64_t err = CERROR_NONE;
             if (!mem_read(base.addr() + uint64_t{idx} * 16, c.dw, 16, t))
@@ -66,6 +67,11 @@ void Smmuv3::cmdq_thread() {
                 break;
             }
             st_.commands++;
+            const uint8_t op = static_cast<uint8_t>(c.Opcode());
+            if ((op >= CMD_CFGI_STE && op <= CMD_CFGI_CD_ALL) || (op >= CMD_TLBI_NH_ALL && op <= CMD_TLBI_NSNH_ALL)) {
+                st_.invalidations++;
+                st_.invalidation_ns.record(double(t - t_cmd) / 1000.0);
+            }
             cons.set_RD((rd + 1) & wrap_mask);
             cmdq_cons_ = static_cast<uint32_t>(cons.value);
         }

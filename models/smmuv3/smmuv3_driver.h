@@ -73,6 +73,10 @@ public:
 
     // Translation domains. ias_bits: input address size (TnSZ = 64 - ias).
     Domain* create_domain(DomainKind kind, vmsa::Granule g, unsigned ias_bits = 48, unsigned ssid_log2 = 0);
+    // Writes the CD of substream `ssid` (< 2^ssid_log2) of a stage-1 domain;
+    // create_domain() writes the first 64. Before attach(), or follow with
+    // CFGI_CD + SYNC.
+    void write_substream_cd(Domain* d, uint32_t ssid) { write_cd(d, ssid); }
     // STE writers (followed by CFGI_STE + SYNC when `sync`).
     void attach(uint32_t sid, Domain* d, bool sync = true);
     void attach_bypass(uint32_t sid, bool sync = true);

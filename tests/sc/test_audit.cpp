@@ -24,7 +24,7 @@ PlatformConfig load(const std::string& text) {
     std::ofstream(p) << text;
     PlatformConfig c = load_platform_config(p.string());
     fs::remove(p);
-    for (auto& d : c.devices) d.traffic.transactions = 0;
+    for (auto& d : c.devices) d.traffic.idle = true;
     return c;
 }
 

@@ -1,11 +1,13 @@
 // DmaGenerator (traffic/dma_generator.h) bound straight to a recording TLM
 // target that answers every transaction after a fixed 50 ns.
 //
-// Address stream, from the definition in dma_generator.h/.cpp:
+// Address stream, from the definitions in traffic/pattern/address_pattern.h
+// (the patterns' own unit tests cover every pattern; here: the generator
+// feeds them the device's window):
 //   slots = window / size
 //   sequential: base + (i * stride) % (slots * size)   (stride 0 = size)
 //   random:     base + (uniform slot in [0, slots)) * size
-// The generator is closed loop (one outstanding transaction), waits for the
+// Closed loop with one outstanding transaction by default; waits for the
 // start event, and with the default global quantum of 0 synchronises after
 // every transaction, so transaction i is issued at
 // start + i * (target delay + gap).
@@ -45,6 +47,8 @@ struct Record {
     bool has_ext = false;
     uint16_t rid = 0;
     uint16_t segment = 0;
+    bool pasid_valid = false;
+    uint32_t pasid = 0;
     sc_time issued;  // simulated time + local offset when the call arrived
 };
 
@@ -77,6 +81,8 @@ private:
             r.has_ext = true;
             r.rid = ext->rid.value;
             r.segment = ext->segment;
+            r.pasid_valid = ext->pasid_valid;
+            r.pasid = ext->pasid;
         }
         log.push_back(r);
         delay += kTargetDelay;
@@ -128,7 +134,7 @@ GeneratorParams params(const std::string& pattern, uint64_t n, uint32_t size = 6
     p.pattern = pattern;
     p.transactions = n;
     p.size = size;
-    p.stride = stride;
+    p.shape.stride = stride;
     return p;
 }
 
@@ -359,4 +365,109 @@ BOOST_AUTO_TEST_CASE(target_errors_count_as_faults) {
     BOOST_TEST(stat(reg, "dev.reads") == 32.0);
     BOOST_TEST(g.latency_ns().count() == 64u);
     BOOST_TEST(g.latency_ns().mean() == 50.0);
+}
+
+// Four outstanding slots against the 50 ns target, closed loop: four
+// transactions issue together every 50 ns, 40 take 10 * 50 ns.
+BOOST_AUTO_TEST_CASE(outstanding_slots_overlap) {
+    quiet();
+    GenSpec s;
+    s.p = params("sequential", 40);
+    s.p.outstanding = 4;
+    Bench b("bench", {s}, SC_ZERO_TIME);
+    sc_core::sc_start();
+    const auto& log = b.tgts[0]->log;
+    BOOST_TEST_REQUIRE(log.size() == 40u);
+    std::multiset<sc_time> issued, expected;
+    for (size_t i = 0; i < 40; ++i) {
+        issued.insert(log[i].issued);
+        expected.insert(double(i / 4) * kTargetDelay);
+    }
+    BOOST_TEST((issued == expected));
+    // Every address exactly once: the slots share one address stream.
+    std::set<uint64_t> addrs;
+    for (const auto& r : log) addrs.insert(r.addr);
+    BOOST_TEST(addrs.size() == 40u);
+    BOOST_TEST(b.gens[0]->latency_ns().max() == 50.0);
+    BOOST_TEST(b.gens[0]->finish_time() == sc_time(500, SC_NS));
+}
+
+// Open loop at 10 M transactions/s: due every 100 ns; the 50 ns target keeps
+// up, so transaction i issues at i * 100 ns with 50 ns latency.
+BOOST_AUTO_TEST_CASE(open_loop_rate_spaces_transactions) {
+    quiet();
+    GenSpec s;
+    s.p = params("sequential", 10);
+    s.p.rate_mtps = 10;
+    Bench b("bench", {s}, SC_ZERO_TIME);
+    sc_core::sc_start();
+    const auto& log = b.tgts[0]->log;
+    BOOST_TEST_REQUIRE(log.size() == 10u);
+    for (size_t i = 0; i < 10; ++i) BOOST_TEST_REQUIRE(log[i].issued == sc_time(100.0 * double(i), SC_NS));
+    BOOST_TEST(b.gens[0]->latency_ns().max() == 50.0);
+    BOOST_TEST(b.gens[0]->finish_time() == sc_time(950, SC_NS));
+}
+
+// Open loop faster than one slot can serve (due every 25 ns, 50 ns each):
+// transaction i is due at 25i but issues at 50i, so its latency counts the
+// queueing: 50i + 50 - 25i = 25i + 50 ns; mean over i = 0..9 is 162.5 ns.
+BOOST_AUTO_TEST_CASE(open_loop_latency_counts_from_due_time) {
+    quiet();
+    GenSpec s;
+    s.p = params("sequential", 10);
+    s.p.rate_gbps = 64.0 / 25.0;  // 64-byte transactions every 25 ns
+    Bench b("bench", {s}, SC_ZERO_TIME);
+    sc_core::sc_start();
+    const auto& log = b.tgts[0]->log;
+    BOOST_TEST_REQUIRE(log.size() == 10u);
+    for (size_t i = 0; i < 10; ++i) BOOST_TEST_REQUIRE(log[i].issued == sc_time(50.0 * double(i), SC_NS));
+    BOOST_TEST(b.gens[0]->latency_ns().min() == 50.0);
+    BOOST_TEST(b.gens[0]->latency_ns().max() == 275.0);
+    BOOST_TEST(b.gens[0]->latency_ns().mean() == 162.5);
+}
+
+// bytes: stop once at least that many bytes were issued (1000 B of 64-byte
+// transactions: 16, i.e. 1024 B). duration_ns: nothing is issued at or after
+// start + duration (500 ns of 50 ns transactions: 10).
+BOOST_AUTO_TEST_CASE(byte_and_duration_limits) {
+    quiet();
+    std::vector<GenSpec> specs(2);
+    specs[0].p = params("sequential", 0);
+    specs[0].p.bytes = 1000;
+    specs[1].p = params("sequential", 0);
+    specs[1].p.duration_ns = 500;
+    Bench b("bench", specs, SC_ZERO_TIME);
+    sc_core::sc_start();
+    BOOST_TEST(b.tgts[0]->log.size() == 16u);
+    BOOST_TEST(b.tgts[1]->log.size() == 10u);
+    BOOST_TEST(b.tgts[1]->log.back().issued == sc_time(450, SC_NS));
+}
+
+BOOST_AUTO_TEST_CASE(pasid_in_extension) {
+    quiet();
+    GenSpec s;
+    s.p = params("sequential", 5);
+    s.p.pasid_valid = true;
+    s.p.pasid = 0x12345;
+    Bench b("bench", {s}, SC_ZERO_TIME);
+    sc_core::sc_start();
+    BOOST_TEST_REQUIRE(b.tgts[0]->log.size() == 5u);
+    for (const auto& r : b.tgts[0]->log) {
+        BOOST_TEST(r.pasid_valid);
+        BOOST_TEST(r.pasid == 0x12345u);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(impossible_parameters_are_refused) {
+    quiet();
+    GenSpec s;
+    s.p = params("sequential", 0);  // no limit at all
+    BOOST_CHECK_THROW(Bench("b1", {s}, SC_ZERO_TIME), std::invalid_argument);
+    s.p = params("sequential", 10);
+    s.p.outstanding = 0;
+    BOOST_CHECK_THROW(Bench("b2", {s}, SC_ZERO_TIME), std::invalid_argument);
+    s.p = params("sequential", 10);
+    s.p.rate_mtps = 1;
+    s.p.rate_gbps = 1;
+    BOOST_CHECK_THROW(Bench("b3", {s}, SC_ZERO_TIME), std::invalid_argument);
 }

@@ -25,6 +25,13 @@ public:
     // Filled in by the IOMMU for the initiator's measurements.
     uint64_t translation_ps = 0;  // time spent in translation
     bool faulted = false;
+    // The output address of the transaction's first byte when it reached
+    // memory, and whether it was translated (false: bypass / no IOMMU).
+    bool translated = false;
+    uint64_t output_addr = 0;
+    // The architected fault or error the IOMMU recorded for it (e.g.
+    // "F_TRANSLATION", "C_BAD_STE"), "ABORT" for a silent abort, or nullptr.
+    const char* fault = nullptr;
 
     tlm_extension_base* clone() const override { return new DmaExtension(*this); }
     void copy_from(const tlm_extension_base& other) override {
