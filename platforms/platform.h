@@ -34,7 +34,7 @@ public:
     struct Device {
         DeviceConfig cfg;
         Iommu* iommu = nullptr;  // nullptr: reaches memory directly
-        std::unique_ptr<DmaGenerator> gen;
+        std::unique_ptr<DmaInitiator> gen;  // the device's traffic generator
         uint64_t buffer_pa = 0;
         smmuv3::Smmuv3Driver::Domain* domain = nullptr;  // translated devices
         std::string setup_error;

@@ -43,7 +43,7 @@ std::string device_path(const Platform::Device& d) {
     return d.cfg.translation == "bypass" ? "iommu_bypass" : "translated";
 }
 
-double bandwidth_gbps(const DmaGenerator& g) {
+double bandwidth_gbps(const DmaInitiator& g) {
     const double ns = (g.finish_time() - g.start_time()).to_seconds() * 1e9;
     return ns > 0 ? double(g.bytes()) / ns : 0.0;  // bytes per ns = GB/s
 }
@@ -59,7 +59,7 @@ void write_stats_json(std::ostream& os, Platform& p, const RunInfo& info) {
     w.key("host_seconds").value(info.host_seconds);
     w.key("devices").begin_object();
     for (auto& d : p.devices()) {
-        const DmaGenerator& g = *d->gen;
+        const DmaInitiator& g = *d->gen;
         w.key(d->cfg.name).begin_object();
         w.key("requester_id").value(d->cfg.rid.str());
         w.key("segment").value(d->cfg.segment);
@@ -144,7 +144,7 @@ void write_summary(std::ostream& os, Platform& p, const RunInfo& info) {
       << std::setw(10) << "mean ns" << std::setw(9) << "p50" << std::setw(9) << "p99" << std::setw(10) << "max"
       << "\n";
     for (auto& d : p.devices()) {
-        const DmaGenerator& g = *d->gen;
+        const DmaInitiator& g = *d->gen;
         const std::string kind = device_path(*d);
         const std::string path = kind == "translated" ? d->iommu->cfg.name + "/" + d->cfg.translation
                                  : kind == "no_iommu"  ? "NO IOMMU"

@@ -21,14 +21,7 @@ void require(bool ok, const std::string& msg) {
 
 DmaGenerator::DmaGenerator(const sc_module_name& name, const GeneratorParams& p, RequesterId rid, uint16_t segment,
                            uint64_t iova_base, uint64_t window, const sc_event& start)
-    : sc_module(name),
-      out("out"),
-      p_(p),
-      rid_(rid),
-      segment_(segment),
-      base_(iova_base),
-      window_(window),
-      start_(start) {
+    : DmaInitiator(name, rid, segment), p_(p), base_(iova_base), window_(window), start_(start) {
     require(p_.size != 0 && window_ >= p_.size,
             "size: must be 1.." + std::to_string(window_) + " bytes (the device's buffer)");
     require(p_.idle || p_.transactions || p_.bytes || p_.duration_ns > 0,
@@ -54,16 +47,6 @@ DmaGenerator::DmaGenerator(const sc_module_name& name, const GeneratorParams& p,
     for (unsigned i = 0; i < p_.outstanding; ++i) SC_THREAD(slot);
 }
 
-void DmaGenerator::register_stats(StatsRegistry& reg, const std::string& pre) {
-    reg.add_counter(pre + ".transactions", &done_);
-    reg.add_counter(pre + ".bytes", &bytes_);
-    reg.add_counter(pre + ".faults", &faults_);
-    reg.add_counter(pre + ".reads", &reads_);
-    reg.add_counter(pre + ".writes", &writes_);
-    reg.add_histogram(pre + ".latency_ns", &latency_);
-    reg.add_histogram(pre + ".translation_ns", &translation_);
-}
-
 uint64_t DmaGenerator::xorshift(uint64_t& x) {
     // xorshift64*
     x ^= x >> 12;
@@ -79,8 +62,8 @@ bool DmaGenerator::claim(const sc_time& now, Next& n) {
     if (p_.transactions && issued_ >= p_.transactions) return false;
     if (p_.bytes && issued_bytes_ >= p_.bytes) return false;
     const bool open = interval_ > SC_ZERO_TIME;
-    n.due = open ? start_time_ + interval_ * double(issued_) : now;
-    if (p_.duration_ns > 0 && n.due >= start_time_ + sc_time(p_.duration_ns, SC_NS)) return false;
+    n.due = open ? start_time() + interval_ * double(issued_) : now;
+    if (p_.duration_ns > 0 && n.due >= start_time() + sc_time(p_.duration_ns, SC_NS)) return false;
     n.index = issued_++;
     issued_bytes_ += p_.size;
     n.addr = pattern_->next();
@@ -90,62 +73,30 @@ bool DmaGenerator::claim(const sc_time& now, Next& n) {
 
 void DmaGenerator::slot() {
     wait(start_);
-    if (running_++ == 0) start_time_ = sc_time_stamp();
+    started();
     tlm_utils::tlm_quantumkeeper qk;
     qk.reset();
-    tlm::tlm_generic_payload tx;
-    DmaExtension ext;
-    ext.segment = segment_;
-    ext.rid = rid_;
-    ext.pasid_valid = p_.pasid_valid;
-    ext.pasid = p_.pasid;
-    tx.set_extension(&ext);
     std::vector<unsigned char> buf(p_.size);
     const sc_time gap(p_.gap_ns, SC_NS);
+    const bool open = interval_ > SC_ZERO_TIME;
     Next n{};
     while (claim(qk.get_current_time(), n)) {
-        // Open loop: not before it is due.
-        if (n.due > qk.get_current_time()) qk.set(n.due - sc_time_stamp());
-        const sc_time issue_at = qk.get_current_time();
-        tx.set_command(n.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-        tx.set_address(n.addr);
-        tx.set_data_ptr(buf.data());
-        tx.set_data_length(p_.size);
-        tx.set_streaming_width(p_.size);
-        tx.set_byte_enable_ptr(nullptr);
-        tx.set_dmi_allowed(false);
-        tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        ext.translation_ps = 0;
-        ext.faulted = false;
-        ext.translated = false;
-        ext.output_addr = n.addr;  // what reaches memory when nothing translates
-        ext.fault = nullptr;
-        sc_time d = qk.get_local_time();
-        out->b_transport(tx, d);
-        const sc_time done = sc_time_stamp() + d;
-        if (done > last_done_) last_done_ = done;
-        const sc_time from = interval_ > SC_ZERO_TIME ? n.due : issue_at;
-        latency_.record(double(to_ps(done - from)) / 1000.0);
-        translation_.record(double(ext.translation_ps) / 1000.0);
-        done_++;
-        const bool ok = tx.is_response_ok();
-        if (ok) {
-            bytes_ += p_.size;
-            (n.write ? writes_ : reads_)++;
-        } else {
-            faults_++;
-        }
-        if (on_complete) on_complete(Completed{n.index, n.addr, p_.size, n.write, from, done, ok, ext.translation_ps,
-                                           ext.translated, ext.output_addr, ext.fault});
-        qk.set(d + gap);
+        Request r;
+        r.index = n.index;
+        r.addr = n.addr;
+        r.size = p_.size;
+        r.write = n.write;
+        r.pasid_valid = p_.pasid_valid;
+        r.pasid = p_.pasid;
+        r.data = buf.data();
+        r.has_due = open;
+        r.due = n.due;
+        issue(r, qk);
+        if (gap > SC_ZERO_TIME) qk.inc(gap);
         if (qk.need_sync()) qk.sync();
     }
     qk.sync();
-    tx.clear_extension(&ext);
-    if (--running_ == 0) {
-        finished_ = true;
-        finish_time_ = last_done_ > start_time_ ? last_done_ : start_time_;  // the last completion, not a trailing gap
-    }
+    stopped();
 }
 
 }  // namespace iommusim

@@ -10,23 +10,15 @@
 // i is due at start + i / rate; a slot issues it when due or, if every slot
 // was busy, as soon as one frees up, and its latency counts from when it was
 // due, so queueing behind the outstanding limit shows in latency.
-//
-// Measures end-to-end DMA latency and the part spent in translation (as the
-// IOMMU reports it in the DmaExtension), bytes, reads, writes, faults.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include <systemc>
-#include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
-#include "models/common/requester_id.h"
-#include "models/common/stats.h"
+#include "traffic/dma_initiator.h"
 #include "traffic/pattern/address_pattern.h"
 
 namespace iommusim {
@@ -53,43 +45,14 @@ struct GeneratorParams {
     traffic::PatternParams shape;
 };
 
-class DmaGenerator : public sc_core::sc_module {
+class DmaGenerator : public DmaInitiator {
 public:
-    tlm_utils::simple_initiator_socket<DmaGenerator> out;
-
     SC_HAS_PROCESS(DmaGenerator);
     // Throws std::invalid_argument (message starts with the parameter's name)
     // for parameters that cannot work.
     DmaGenerator(const sc_core::sc_module_name& name, const GeneratorParams& p, RequesterId rid,
                  uint16_t segment, uint64_t iova_base, uint64_t window, const sc_core::sc_event& start);
 
-    void register_stats(StatsRegistry& reg, const std::string& prefix);
-
-    // Called after each completed transaction (tests, traces): index in issue
-    // order, address, size, write, due time, completion time, response.
-    struct Completed {
-        uint64_t index;
-        uint64_t addr;
-        uint32_t size;
-        bool write;
-        sc_core::sc_time due, done;
-        bool ok;
-        uint64_t translation_ps;
-        bool translated;       // an IOMMU translated it
-        uint64_t output_addr;  // address of its first byte in memory (input address when untranslated)
-        const char* fault;     // architected fault / error record name, or nullptr
-    };
-    std::function<void(const Completed&)> on_complete;
-
-    uint64_t transactions() const { return done_; }
-    uint64_t bytes() const { return bytes_; }
-    uint64_t faults() const { return faults_; }
-    const Histogram& latency_ns() const { return latency_; }
-    const Histogram& translation_ns() const { return translation_; }
-    bool finished() const { return finished_; }
-    sc_core::sc_time finish_time() const { return finish_time_; }
-    sc_core::sc_time start_time() const { return start_time_; }
-    RequesterId requester_id() const { return rid_; }
     const GeneratorParams& params() const { return p_; }
 
 private:
@@ -97,26 +60,19 @@ private:
         uint64_t index;
         uint64_t addr;
         bool write;
-        sc_core::sc_time due;  // open loop: when it is due; closed loop: unused
+        sc_core::sc_time due;  // open loop: when it is due
     };
     void slot();
     bool claim(const sc_core::sc_time& now, Next& n);
     static uint64_t xorshift(uint64_t& state);
 
     GeneratorParams p_;
-    RequesterId rid_;
-    uint16_t segment_;
     uint64_t base_, window_;
     const sc_core::sc_event& start_;
     std::unique_ptr<traffic::AddressPattern> pattern_;
-    uint64_t mix_state_;  // read/write choice, independent of the addresses
+    uint64_t mix_state_;         // read/write choice, independent of the addresses
     sc_core::sc_time interval_;  // open loop: time between due times (zero: closed loop)
     uint64_t issued_ = 0, issued_bytes_ = 0;
-    unsigned running_ = 0;
-    uint64_t done_ = 0, bytes_ = 0, faults_ = 0, reads_ = 0, writes_ = 0;
-    Histogram latency_, translation_;
-    bool finished_ = false;
-    sc_core::sc_time start_time_, finish_time_, last_done_;
 };
 
 }  // namespace iommusim

@@ -1,0 +1,82 @@
+#include "traffic/dma_initiator.h"
+
+#include "models/common/tlm/dma_ext.h"
+#include "models/common/tlm/sc_time_util.h"
+
+using namespace sc_core;
+
+namespace iommusim {
+
+DmaInitiator::DmaInitiator(const sc_module_name& name, RequesterId rid, uint16_t segment)
+    : sc_module(name), out("out"), rid_(rid), segment_(segment) {}
+
+void DmaInitiator::register_stats(StatsRegistry& reg, const std::string& pre) {
+    reg.add_counter(pre + ".transactions", &done_);
+    reg.add_counter(pre + ".bytes", &bytes_);
+    reg.add_counter(pre + ".faults", &faults_);
+    reg.add_counter(pre + ".reads", &reads_);
+    reg.add_counter(pre + ".writes", &writes_);
+    reg.add_counter(pre + ".descriptor_accesses", &descriptor_accesses_);
+    reg.add_counter(pre + ".descriptor_bytes", &descriptor_bytes_);
+    reg.add_histogram(pre + ".latency_ns", &latency_);
+    reg.add_histogram(pre + ".translation_ns", &translation_);
+}
+
+void DmaInitiator::started() {
+    if (running_++ == 0 && !finished_) start_time_ = sc_time_stamp();
+}
+
+void DmaInitiator::stopped() {
+    if (--running_ == 0) {
+        finished_ = true;
+        finish_time_ = last_done_ > start_time_ ? last_done_ : start_time_;  // the last completion
+    }
+}
+
+bool DmaInitiator::issue(const Request& r, tlm_utils::tlm_quantumkeeper& qk, bool payload) {
+    if (r.has_due && r.due > qk.get_current_time()) qk.set(r.due - sc_time_stamp());
+    const sc_time issue_at = qk.get_current_time();
+    tlm::tlm_generic_payload tx;
+    DmaExtension ext;
+    ext.segment = segment_;
+    ext.rid = rid_;
+    ext.pasid_valid = r.pasid_valid;
+    ext.pasid = r.pasid;
+    ext.output_addr = r.addr;  // what reaches memory when nothing translates
+    tx.set_extension(&ext);
+    tx.set_command(r.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    tx.set_address(r.addr);
+    tx.set_data_ptr(r.data);
+    tx.set_data_length(r.size);
+    tx.set_streaming_width(r.size);
+    tx.set_byte_enable_ptr(nullptr);
+    tx.set_dmi_allowed(false);
+    tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time d = qk.get_local_time();
+    out->b_transport(tx, d);
+    tx.clear_extension(&ext);
+    const sc_time done = sc_time_stamp() + d;
+    if (done > last_done_) last_done_ = done;
+    qk.set(d);
+    const bool ok = tx.is_response_ok();
+    if (!ok) faults_++;
+    if (!payload) {
+        descriptor_accesses_++;
+        if (ok) descriptor_bytes_ += r.size;
+        return ok;
+    }
+    const sc_time from = r.has_due ? r.due : issue_at;
+    latency_.record(double(to_ps(done - from)) / 1000.0);
+    translation_.record(double(ext.translation_ps) / 1000.0);
+    done_++;
+    if (ok) {
+        bytes_ += r.size;
+        (r.write ? writes_ : reads_)++;
+    }
+    if (on_complete)
+        on_complete(Completed{r.index, r.addr, r.size, r.write, r.pasid_valid, r.pasid, from, done, ok,
+                              ext.translation_ps, ext.translated, ext.output_addr, ext.fault});
+    return ok;
+}
+
+}  // namespace iommusim
