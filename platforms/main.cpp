@@ -17,7 +17,9 @@
 
 #include "platforms/audit.h"
 #include "platforms/platform.h"
+#include "platforms/progress.h"
 #include "platforms/report.h"
+#include "platforms/run_command.h"
 #include "platforms/sweep.h"
 #include "platforms/tables.h"
 #include "platforms/yaml_reader.h"
@@ -25,7 +27,8 @@
 namespace {
 
 const char* kUsage =
-    "usage: iommusim run CONFIG.yaml [--out DIR] [--quiet]\n"
+    "usage: iommusim run CONFIG.yaml [--out DIR] [--quiet] [--transactions] [--trace-events] [--vcd]\n"
+    "                    [--record-limit N] [--compare-bypass | --baseline-bypass]\n"
     "       iommusim audit CONFIG.yaml [--probes N] [--seed S]\n"
     "       iommusim tables CONFIG.yaml [--out DIR] [--quiet]\n"
     "       iommusim sweep CONFIG.yaml --vary KEY=V1,V2,... [--vary ...] [-j N] [--out DIR]\n"
@@ -34,7 +37,15 @@ const char* kUsage =
     "\n"
     "  run    simulate the platform described by CONFIG.yaml; print a summary and\n"
     "         write DIR/stats.json, DIR/stats.csv and DIR/config.yaml (the fully\n"
-    "         resolved configuration). DIR defaults to ./iommusim-out.\n"
+    "         resolved configuration). DIR defaults to ./iommusim-out. Optional records:\n"
+    "         --transactions  DIR/transactions.csv (one row per DMA: output address or fault)\n"
+    "         --trace-events  DIR/trace.json (Chrome / Perfetto trace events)\n"
+    "         --vcd           DIR/activity.vcd (DMAs in flight, walks in progress)\n"
+    "         --record-limit N  records per optional output (default 1000000)\n"
+    "         --compare-bypass  also run every device bypassing its IOMMU (DIR/bypass/) and\n"
+    "                           write the overhead ratios to DIR/compare_bypass.json\n"
+    "         --baseline-bypass run with every device bypassing its IOMMU\n"
+    "         A progress line is shown when stdout is a terminal.\n"
     "\n"
     "  audit  report per device whether it is translated (by which IOMMU), bypasses\n"
     "         (flagged: trusted devices only) or has no IOMMU, each IOMMU's aperture,\n"
@@ -131,37 +142,34 @@ bool parse_number(const std::string& opt, const std::string& text, uint64_t& v) 
 
 int run(int argc, char** argv) {
     Args args;
-    if (!parse_args(argc, argv, {"--out"}, {"--quiet"}, args)) return 2;
-    const std::string out = args.values.count("--out") ? args.values["--out"] : "iommusim-out";
-    const bool quiet = args.flags.count("--quiet") != 0;
+    if (!parse_args(argc, argv, {"--out", "--record-limit"},
+                    {"--quiet", "--transactions", "--trace-events", "--vcd", "--compare-bypass", "--baseline-bypass"},
+                    args))
+        return 2;
+    iommusim::RunOptions o;
+    o.config = args.config;
+    o.overrides = args.overrides;
+    if (args.values.count("--out")) o.out = args.values["--out"];
+    o.quiet = args.flags.count("--quiet") != 0;
+    o.progress = !o.quiet && iommusim::ProgressLine::stdout_is_terminal();
+    o.transactions = args.flags.count("--transactions") != 0;
+    o.trace_events = args.flags.count("--trace-events") != 0;
+    o.vcd = args.flags.count("--vcd") != 0;
+    o.compare_bypass = args.flags.count("--compare-bypass") != 0;
+    o.baseline_bypass = args.flags.count("--baseline-bypass") != 0;
+    if (o.compare_bypass && o.baseline_bypass) {
+        std::cerr << "iommusim: --compare-bypass and --baseline-bypass exclude each other\n";
+        return 2;
+    }
+    uint64_t v = 0;
+    if (args.values.count("--record-limit")) {
+        if (!parse_number("--record-limit", args.values["--record-limit"], v)) return 2;
+        o.record_limit = v;
+    }
     iommusim::PlatformConfig cfg;
     if (!load_config(args, cfg)) return 2;
-    for (const auto& io : cfg.iommus)
-        if (!io.modelled) {
-            std::cerr << "iommusim: IOMMU '" << io.name << "' is of type '" << io.type
-                      << "', whose model is not built yet: 'run' cannot simulate it ('tables' and 'audit' work)\n";
-            return 1;
-        }
-    iommusim::Platform platform("platform", cfg);
-    const auto t0 = std::chrono::steady_clock::now();
-    sc_core::sc_start();
-    const auto t1 = std::chrono::steady_clock::now();
-    iommusim::RunInfo info;
-    info.simulated_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
-    info.host_seconds = std::chrono::duration<double>(t1 - t0).count();
-    for (auto& d : platform.devices())
-        if (!d->setup_error.empty()) {
-            std::cerr << "iommusim: device " << d->cfg.name << ": " << d->setup_error << "\n";
-            return 1;
-        }
-    if (!quiet) iommusim::write_summary(std::cout, platform, info);
-    std::string err;
-    if (!iommusim::write_outputs(out, platform, info, err)) {
-        std::cerr << "iommusim: " << err << "\n";
-        return 1;
-    }
-    if (!quiet) std::cout << "\nwrote " << out << "/stats.json, stats.csv, config.yaml\n";
-    return 0;
+    if (o.baseline_bypass) iommusim::make_baseline_bypass(cfg);
+    return iommusim::run_platform(cfg, o);
 }
 
 int audit(int argc, char** argv) {

@@ -12,6 +12,11 @@ using namespace sc_core;
 namespace iommusim {
 
 namespace {
+
+struct UnusedInitiator : sc_core::sc_module {
+    tlm_utils::simple_initiator_socket<UnusedInitiator> out;
+    explicit UnusedInitiator(const sc_core::sc_module_name& n) : sc_module(n), out("out") {}
+};
 vmsa::Granule granule_of(const std::string& g) {
     return g == "64k" ? vmsa::Granule::G64K : g == "16k" ? vmsa::Granule::G16K : vmsa::Granule::G4K;
 }
@@ -55,6 +60,17 @@ Platform::Platform(const sc_module_name& name, const PlatformConfig& cfg)
             d->gen->out.bind(mem_->in);
         d->gen->register_stats(stats_, "devices." + dc.name);
         devices_.push_back(std::move(d));
+    }
+    // An IOMMU no device routes to (e.g. in a --baseline-bypass run) still
+    // needs its upstream socket bound: a placeholder that never issues.
+    for (auto& io : iommus_) {
+        if (!io.smmu) continue;
+        bool used = false;
+        for (const auto& d : devices_) used |= d->iommu == &io;
+        if (used) continue;
+        auto port = std::make_unique<UnusedInitiator>((io.cfg.name + "_no_devices").c_str());
+        port->out.bind(io.smmu->in);
+        placeholders_.push_back(std::move(port));
     }
     SC_THREAD(host_setup);
 }

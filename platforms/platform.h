@@ -61,6 +61,7 @@ private:
     std::vector<Iommu> iommus_;
     std::vector<std::unique_ptr<Device>> devices_;
     StatsRegistry stats_;
+    std::vector<std::unique_ptr<sc_core::sc_module>> placeholders_;  // binds IOMMUs without devices
     sc_core::sc_event start_;
     bool setup_done_ = false;
 };

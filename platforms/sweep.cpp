@@ -16,15 +16,12 @@
 #include <set>
 #include <sstream>
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "platforms/platform_config.h"
+#include "platforms/subprocess.h"
 #include "platforms/yaml_reader.h"
-
-extern char** environ;
 
 namespace iommusim {
 
@@ -159,28 +156,12 @@ void write_file(const fs::path& file, const std::string& text) {
 // Starts `exe run CONFIG --quiet --out DIR --set K=V ...`, output into
 // DIR/log.txt. Returns the pid, or -1 with `err`.
 pid_t spawn_point(const SweepOptions& o, const Point& p, std::string& err) {
-    std::vector<std::string> words = {o.exe, "run", o.config, "--quiet", "--out", p.dir.string()};
+    std::vector<std::string> args = {"run", o.config, "--quiet", "--out", p.dir.string()};
     for (const std::string& s : override_texts(p.all)) {
-        words.push_back("--set");
-        words.push_back(s);
+        args.push_back("--set");
+        args.push_back(s);
     }
-    std::vector<char*> argv;
-    for (std::string& w : words) argv.push_back(w.data());
-    argv.push_back(nullptr);
-    const std::string log = (p.dir / "log.txt").string();
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-    pid_t pid = -1;
-    const int rc = posix_spawn(&pid, o.exe.c_str(), &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) {
-        err = "cannot start " + o.exe + ": " + std::strerror(rc);
-        return -1;
-    }
-    return pid;
+    return spawn_logged(o.exe, args, (p.dir / "log.txt").string(), err);
 }
 
 // The log's last line mentioning an error, else its last non-empty line.

@@ -19,12 +19,13 @@
 #include <systemc>
 
 #include "traffic/dma_initiator.h"
+#include "traffic/driver_params.h"
 #include "traffic/pattern/address_pattern.h"
 
 namespace iommusim {
 
 struct GeneratorParams {
-    std::string pattern = "sequential";  // sequential | random | hotcold | zipf | strided
+    std::string pattern = "sequential";  // sequential | random | hotcold | zipf | strided | ring | storage
     bool idle = false;                   // issue nothing (e.g. the audit's own probes only)
     // Limits: stop issuing at the first one reached (0 = that limit unused;
     // at least one must be set).
@@ -43,6 +44,11 @@ struct GeneratorParams {
     // Pattern shape (traffic/pattern/address_pattern.h); base, window, size
     // and seed come from the device and the fields above.
     traffic::PatternParams shape;
+    // Driver-in-the-loop patterns (traffic/ring_generator.h,
+    // traffic/storage_generator.h): their workload and the unmap policy.
+    RingParams ring;
+    StorageParams storage;
+    DriverDmaParams dma;
 };
 
 class DmaGenerator : public DmaInitiator {

@@ -7,6 +7,11 @@ using namespace sc_core;
 
 namespace iommusim {
 
+std::function<void()> DmaInitiator::progress_hook_;
+uint64_t DmaInitiator::total_ = 0;
+
+void DmaInitiator::set_progress_hook(std::function<void()> hook) { progress_hook_ = std::move(hook); }
+
 DmaInitiator::DmaInitiator(const sc_module_name& name, RequesterId rid, uint16_t segment)
     : sc_module(name), out("out"), rid_(rid), segment_(segment) {}
 
@@ -69,6 +74,7 @@ bool DmaInitiator::issue(const Request& r, tlm_utils::tlm_quantumkeeper& qk, boo
     latency_.record(double(to_ps(done - from)) / 1000.0);
     translation_.record(double(ext.translation_ps) / 1000.0);
     done_++;
+    if ((++total_ & 1023) == 0 && progress_hook_) progress_hook_();
     if (ok) {
         bytes_ += r.size;
         (r.write ? writes_ : reads_)++;

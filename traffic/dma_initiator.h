@@ -57,6 +57,11 @@ public:
     RequesterId requester_id() const { return rid_; }
     uint16_t segment() const { return segment_; }
 
+    // Called every 1024 payload transactions of any initiator (a progress
+    // line); empty: none. Host-side only: it does not touch simulated time.
+    static void set_progress_hook(std::function<void()> hook);
+    static uint64_t total_transactions() { return total_; }
+
 protected:
     struct Request {
         uint64_t index = 0;
@@ -81,6 +86,8 @@ protected:
     void stopped();
 
 private:
+    static std::function<void()> progress_hook_;
+    static uint64_t total_;
     RequesterId rid_;
     uint16_t segment_;
     unsigned running_ = 0;

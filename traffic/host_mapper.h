@@ -27,6 +27,10 @@ public:
     virtual void flush() = 0;
     // The mapping granularity (the device's page_size).
     virtual uint64_t page_size() const = 0;
+    // Commands the IOMMU driver issued for this mapper's unmaps and flushes:
+    // invalidations (TLBI) and completion waits (CMD_SYNC). 0 if not known.
+    virtual uint64_t invalidation_commands() const { return 0; }
+    virtual uint64_t sync_commands() const { return 0; }
 };
 
 }  // namespace iommusim

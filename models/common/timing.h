@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
+#include <map>
 #include <vector>
 
 namespace iommusim {
@@ -29,6 +31,51 @@ public:
 
 private:
     ps_t free_ = 0;
+    ps_t busy_ = 0;
+};
+
+// A resource whose reservations may arrive out of time order, as they do
+// from temporally decoupled initiators (each runs ahead of the global time
+// by up to a quantum): a request is served in the earliest idle gap of at
+// least its length starting at or after its arrival, not after the latest
+// reservation made so far. Busy intervals ending at or before `now` (the
+// global simulated time: no request can arrive earlier) are forgotten.
+class Timeline {
+public:
+    ps_t acquire(ps_t at, ps_t hold, ps_t now) {
+        busy_ += hold;
+        if (hold == 0) return at;
+        while (!busy_iv_.empty() && busy_iv_.begin()->second <= now) busy_iv_.erase(busy_iv_.begin());
+        auto it = busy_iv_.upper_bound(at);  // first interval starting after `at`
+        if (it != busy_iv_.begin()) {
+            auto prev = std::prev(it);
+            if (prev->second > at) at = prev->second;  // arrives while busy
+        }
+        while (it != busy_iv_.end() && it->first < at + hold) {  // the gap before `it` is too short
+            at = it->second;
+            ++it;
+        }
+        // Insert [at, at + hold), merged with touching neighbours.
+        ps_t start = at, end = at + hold;
+        if (it != busy_iv_.end() && it->first == end) {
+            end = it->second;
+            it = busy_iv_.erase(it);
+        }
+        if (it != busy_iv_.begin()) {
+            auto prev = std::prev(it);
+            if (prev->second == start) {
+                prev->second = end;
+                return at;
+            }
+        }
+        busy_iv_.emplace_hint(it, start, end);
+        return at;
+    }
+    ps_t busy_ps() const { return busy_; }
+    size_t intervals() const { return busy_iv_.size(); }
+
+private:
+    std::map<ps_t, ps_t> busy_iv_;  // start -> end, disjoint
     ps_t busy_ = 0;
 };
 

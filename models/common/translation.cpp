@@ -255,12 +255,15 @@ TranslateResult TranslationPipeline::translate(const TranslationContext& ctx, co
     const unsigned slot = walkers_.reserve(t, start);
     t = start;
     struct Release {
-        Pool& p;
+        TranslationPipeline& self;
         unsigned s;
         ps_t st;
         ps_t& t;
-        ~Release() { p.release(s, st, t); }
-    } release{walkers_, slot, start, t};
+        ~Release() {
+            self.walkers_.release(s, st, t);
+            if (self.on_walk) self.on_walk(st, t);
+        }
+    } release{*this, slot, start, t};
 
     if (!ctx.s1_enabled) {
         uint64_t pa = 0, size = 0;

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "models/common/cache.h"
 #include "models/common/iotlb.h"
@@ -111,6 +112,9 @@ public:
     // Stage-2 translation of an intermediate address the IOMMU itself reads
     // (e.g. an Arm CD fetched through stage 2): fault class `cls`.
     TranslateResult translate_s2(const TranslationContext& ctx, uint64_t ipa, ps_t& t, FaultClass cls);
+
+    // Called when a walk releases its walker slot: its start and end (ps).
+    std::function<void(ps_t start, ps_t end)> on_walk;
 
     Iotlb& iotlb() { return iotlb_; }
     SetAssocCache<WalkTag, WalkEntry>& walk_cache() { return walk_cache_; }

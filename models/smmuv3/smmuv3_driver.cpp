@@ -306,7 +306,14 @@ bool Smmuv3Driver::map(Domain* d, uint64_t iova, uint64_t pa, uint64_t size, uin
         case DomainKind::S2: return d->s2->map(iova, pa, size, page_size, a);
         case DomainKind::Nested: {
             const uint64_t ipa = pa + kNestedIpaOffset;
-            if (!d->s2->map(ipa, pa, size, page_size, a)) return false;
+            if (!d->s2->map(ipa, pa, size, page_size, a)) {
+                // Guest memory stays mapped at stage 2 after unmap(): mapping
+                // the same pages again maps only the missing granules (each
+                // refuses, harmlessly, if already mapped, as in alloc_for()).
+                const uint64_t gran = uint64_t{1} << vmsa::granule_shift(d->granule);
+                if (((pa | size) & (gran - 1)) != 0 || size == 0) return false;
+                for (uint64_t o = 0; o < size; o += gran) d->s2->map(ipa + o, pa + o, gran, gran, a);
+            }
             return d->s1->map(iova, ipa, size, page_size, a);
         }
     }
@@ -332,7 +339,9 @@ uint64_t Smmuv3Driver::unmap(Domain* d, uint64_t iova, uint64_t size, bool stric
             issue(cmd_tlbi_s2_ipa(d->vmid, a, true));
         else
             issue(cmd_tlbi_nh_va(d->vmid, d->asid, a, true));
+        d->tlbi_cmds++;
     }
+    d->sync_cmds++;
     sync();
     return n;
 }
@@ -342,6 +351,8 @@ void Smmuv3Driver::flush_domain(Domain* d) {
         issue(cmd_tlbi_nh_asid(d->vmid, d->asid));
     else
         issue(cmd_tlbi_s12_vmall(d->vmid));
+    d->tlbi_cmds++;
+    d->sync_cmds++;
     sync();
 }
 

@@ -58,6 +58,9 @@ public:
         uint64_t cd_l1 = 0;                     // L1 CD table when 2-level (cd_log2 > 6)
         std::vector<uint32_t> sids;             // attached StreamIDs
         Smmuv3Driver* drv = nullptr;
+        // Commands unmap() and flush_domain() issued for this domain (per-domain
+        // attribution; commands_issued() counts the whole driver).
+        uint64_t tlbi_cmds = 0, sync_cmds = 0;
     };
     // Nested domains: the intermediate address of a physical page mapped by
     // map() (stage 2 maps it back); page tables and CDs are identity-mapped.

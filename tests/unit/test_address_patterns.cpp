@@ -30,14 +30,16 @@ std::atomic<uint64_t> g_new_calls{0};
 std::atomic<uint64_t> g_new_bytes{0};
 }  // namespace
 
-void* operator new(std::size_t n) {
+// (Not inlined, so GCC does not pair a free() with an inlined operator new
+// and warn -Wmismatched-new-delete.)
+__attribute__((noinline)) void* operator new(std::size_t n) {
     ++g_new_calls;
     g_new_bytes += n;
     if (void* p = std::malloc(n ? n : 1)) return p;
     throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+__attribute__((noinline)) void operator delete(void* p) noexcept { std::free(p); }
+__attribute__((noinline)) void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 using namespace iommusim::traffic;
 

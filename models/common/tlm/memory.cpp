@@ -33,7 +33,7 @@ void Memory::b_transport(int, tlm::tlm_generic_payload& tx, sc_time& delay) {
     }
     const ps_t at = now_ps() + to_ps(delay);
     const ps_t transfer = static_cast<ps_t>(len * ps_per_byte_ + 0.5);
-    const ps_t start = channel_.acquire(at, transfer);
+    const ps_t start = channel_.acquire(at, transfer, now_ps());
     const ps_t done = start + transfer + latency_ps_;
     delay += from_ps(done - at);
 

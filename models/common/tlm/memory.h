@@ -50,7 +50,7 @@ private:
 
     MemoryParams p_;
     SparseMemory mem_;
-    Resource channel_;
+    Timeline channel_;  // the data channel: bandwidth, out-of-order arrivals backfill idle gaps
     ps_t latency_ps_;
     double ps_per_byte_;
     uint64_t reads_ = 0, writes_ = 0, bytes_read_ = 0, bytes_written_ = 0, errors_ = 0;
