@@ -169,6 +169,7 @@ int run(int argc, char** argv) {
     iommusim::PlatformConfig cfg;
     if (!load_config(args, cfg)) return 2;
     if (o.baseline_bypass) iommusim::make_baseline_bypass(cfg);
+    for (const auto& d : cfg.devices) o.transactions |= d.traffic.pattern == "trace";  // replay: results file
     return iommusim::run_platform(cfg, o);
 }
 

@@ -2,10 +2,15 @@
 
 #include <cstring>
 #include <memory>
+#include <set>
 
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "models/common/tlm/sc_time_util.h"
+#include "platforms/smmuv3_mapper.h"
+#include "traffic/ring_generator.h"
+#include "traffic/storage_generator.h"
+#include "traffic/trace_generator.h"
 
 using namespace sc_core;
 
@@ -52,8 +57,19 @@ Platform::Platform(const sc_module_name& name, const PlatformConfig& cfg)
         auto d = std::make_unique<Device>();
         d->cfg = dc;
         if (dc.iommu >= 0) d->iommu = &iommus_[static_cast<size_t>(dc.iommu)];
-        d->gen = std::make_unique<DmaGenerator>(dc.name.c_str(), dc.traffic, dc.rid, dc.segment, dc.iova,
-                                                dc.buffer_size, start_);
+        const uint64_t granule = uint64_t{1} << vmsa::granule_shift(granule_of(dc.granule));
+        if (dc.traffic.pattern == "trace")
+            d->gen = std::make_unique<TraceGenerator>(dc.name.c_str(), dc.traffic.trace, dc.rid, dc.segment,
+                                                      dc.traffic.outstanding, start_);
+        else if (dc.traffic.pattern == "ring")
+            d->gen = std::make_unique<RingGenerator>(dc.name.c_str(), dc.traffic, dc.rid, dc.segment, dc.iova,
+                                                     dc.buffer_size, granule, start_);
+        else if (dc.traffic.pattern == "storage")
+            d->gen = std::make_unique<StorageGenerator>(dc.name.c_str(), dc.traffic, dc.rid, dc.segment, dc.iova,
+                                                        dc.buffer_size, granule, start_);
+        else
+            d->gen = std::make_unique<DmaGenerator>(dc.name.c_str(), dc.traffic, dc.rid, dc.segment, dc.iova,
+                                                    dc.buffer_size, start_);
         if (d->iommu && d->iommu->smmu)
             d->gen->out.bind(d->iommu->smmu->in);
         else
@@ -82,6 +98,10 @@ void Platform::host_setup() {
         const DeviceConfig& c = d->cfg;
         // Device buffer in physical memory, aligned to its page size.
         d->buffer_pa = alloc_.alloc(c.buffer_size, std::max<uint64_t>(c.page_size, 4096));
+        // Ring / storage: the generator maps and unmaps through the host
+        // driver itself (untranslated: no mapper, iova == pa).
+        auto* driven = dynamic_cast<HostDrivenInitiator*>(d->gen.get());
+        if (driven) driven->attach_host(nullptr, d->buffer_pa);
         if (!d->iommu || !d->iommu->driver) continue;
         smmuv3::Smmuv3Driver& drv = *d->iommu->driver;
         const uint32_t sid = c.stream_id;
@@ -94,16 +114,29 @@ void Platform::host_setup() {
                                                                     : smmuv3::DomainKind::S1;
         // A PASID needs a CD table covering it (every substream shares the
         // domain's address space: one ASID, one set of tables).
+        // The PASIDs the device uses (its pattern's, or its trace records');
+        // the driver enables those the SMMU supports (ssid_bits).
+        std::set<uint32_t> pasids;
+        if (c.traffic.pasid_valid) pasids.insert(c.traffic.pasid);
+        if (c.traffic.trace)
+            for (const auto& r : *c.traffic.trace)
+                if (r.pasid_valid && r.rid == c.rid.value && r.segment == c.segment) pasids.insert(r.pasid);
+        const unsigned ssid_bits = d->iommu->cfg.smmu.ssid_bits;
         unsigned ssid_log2 = 0;
-        if (c.traffic.pasid_valid)
-            while (ssid_log2 < 20 && (uint64_t{c.traffic.pasid} >> ssid_log2) != 0) ++ssid_log2;
-        if (c.traffic.pasid_valid && ssid_log2 == 0) ssid_log2 = 1;
+        for (uint32_t p : pasids)
+            while (ssid_log2 < ssid_bits && (uint64_t{p} >> ssid_log2) != 0) ++ssid_log2;
+        if (!pasids.empty() && ssid_log2 == 0 && ssid_bits > 0) ssid_log2 = 1;
+        if (kind == smmuv3::DomainKind::S2) ssid_log2 = 0;  // no CDs: a PASID gets C_BAD_SUBSTREAMID
         auto* dom = drv.create_domain(kind, granule_of(c.granule), c.ias_bits, ssid_log2);
         d->domain = dom;
-        if (c.traffic.pasid_valid && c.traffic.pasid >= 64 && kind != smmuv3::DomainKind::S2)
-            drv.write_substream_cd(dom, c.traffic.pasid);
-        if (!drv.map(dom, c.iova, d->buffer_pa, c.buffer_size, c.page_size))
+        for (uint32_t p : pasids)
+            if (p >= 64 && (uint64_t{p} >> ssid_log2) == 0) drv.write_substream_cd(dom, p);
+        if (driven) {
+            d->mapper = std::make_unique<Smmuv3Mapper>(drv, dom, c.page_size);
+            driven->attach_host(d->mapper.get(), d->buffer_pa);
+        } else if (!drv.map(dom, c.iova, d->buffer_pa, c.buffer_size, c.page_size)) {
             d->setup_error = "mapping the buffer failed";
+        }
         drv.attach(sid, dom);
     }
     if (after_setup) after_setup(*this);

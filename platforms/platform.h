@@ -18,6 +18,7 @@
 #include "models/smmuv3/smmuv3_driver.h"
 #include "platforms/platform_config.h"
 #include "traffic/dma_generator.h"
+#include "traffic/host_mapper.h"
 
 namespace iommusim {
 
@@ -37,6 +38,7 @@ public:
         std::unique_ptr<DmaInitiator> gen;  // the device's traffic generator
         uint64_t buffer_pa = 0;
         smmuv3::Smmuv3Driver::Domain* domain = nullptr;  // translated devices
+        std::unique_ptr<HostMapper> mapper;  // ring / storage on a translated device
         std::string setup_error;
     };
 

@@ -1,6 +1,8 @@
 #include "platforms/platform_config.h"
 
 #include <cstdio>
+#include <filesystem>
+#include <map>
 #include <set>
 
 #include "platforms/traffic_config.h"
@@ -187,7 +189,8 @@ PlatformConfig load_platform_config(const std::string& path, const std::vector<O
             }
             {
                 YamlMap t = m.map("traffic");
-                d.traffic = read_traffic(t, d.buffer_size);
+                d.traffic = read_traffic(t, d.buffer_size, std::filesystem::path(path).parent_path().string(),
+                                         d.granule == "64k" ? 65536 : d.granule == "16k" ? 16384 : 4096);
                 t.finish();
             }
             pc.devices.push_back(d);
@@ -271,6 +274,31 @@ PlatformConfig load_platform_config(const std::string& path, const std::vector<O
                               d.stream_id, pc.iommus[d.iommu].name.c_str(), bits);
                 YamlMap(device_nodes[i], path, "devices[" + std::to_string(i) + "]", YAML::Node()).fail("bdf", buf);
             }
+        }
+    }
+    // Every record of a trace must belong to a device replaying that trace.
+    {
+        std::map<std::string, std::set<uint32_t>> replayers;  // file -> segment << 16 | rid
+        std::map<std::string, size_t> first_device;
+        for (size_t i = 0; i < pc.devices.size(); ++i) {
+            const DeviceConfig& d = pc.devices[i];
+            if (d.traffic.pattern != "trace" || !d.traffic.trace) continue;
+            replayers[d.traffic.trace_file].insert(uint32_t{d.segment} << 16 | d.rid.value);
+            first_device.emplace(d.traffic.trace_file, i);
+        }
+        for (const auto& [trace, who] : first_device) {
+            const DeviceConfig& d = pc.devices[who];
+            for (const traffic::TraceRecord& r : *d.traffic.trace)
+                if (!replayers[trace].count(uint32_t{r.segment} << 16 | r.rid)) {
+                    char buf[200];
+                    std::snprintf(buf, sizeof buf,
+                                  "%s line %zu: requester %04x:%02x:%02x.%x is not a device replaying this trace",
+                                  d.traffic.trace_file.c_str(), r.line, r.segment, r.rid >> 8, (r.rid >> 3) & 0x1f,
+                                  r.rid & 7);
+                    YamlMap(device_nodes[who]["traffic"], path, "devices[" + std::to_string(who) + "].traffic",
+                            YAML::Node())
+                        .fail("file", buf);
+                }
         }
     }
     if (pc.iommus.empty() && !pc.unsafe_noiommu)

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "models/common/json.h"
+#include "traffic/host_driven.h"
 
 namespace iommusim {
 
@@ -43,6 +44,34 @@ std::string device_path(const Platform::Device& d) {
     return d.cfg.translation == "bypass" ? "iommu_bypass" : "translated";
 }
 
+// devices.<name>.ring / .storage: the driver side of a driver-in-the-loop generator.
+void driver_json(JsonWriter& w, const HostDrivenInitiator& h) {
+    const DriverStats& s = h.driver_stats();
+    w.begin_object();
+    w.key("unmap_policy").value(h.mapper() ? unmap_policy_name(h.driver_params().unmap_policy) : "untranslated");
+    w.key(h.unit_name()).value(s.units);
+    w.key("latency_ns");
+    histogram_json(w, s.latency_ns);
+    w.key("map_ns");
+    histogram_json(w, s.map_ns);
+    w.key("unmap_ns");
+    histogram_json(w, s.unmap_ns);
+    w.key("map_calls").value(s.map_calls);
+    w.key("map_failures").value(s.map_failures);
+    w.key("unmap_calls").value(s.unmap_calls);
+    w.key("flushes").value(s.flushes);
+    w.key("flushes_by_reason").begin_object();
+    w.key("full").value(s.flushes_full);
+    w.key("timeout").value(s.flushes_timeout);
+    w.key("no_iova").value(s.flushes_no_iova);
+    w.key("final").value(s.flushes_final);
+    w.end_object();
+    w.key("max_queued").value(s.max_queued);
+    w.key("invalidation_commands").value(h.invalidation_commands());
+    w.key("sync_commands").value(h.sync_commands());
+    w.end_object();
+}
+
 double bandwidth_gbps(const DmaInitiator& g) {
     const double ns = (g.finish_time() - g.start_time()).to_seconds() * 1e9;
     return ns > 0 ? double(g.bytes()) / ns : 0.0;  // bytes per ns = GB/s
@@ -78,6 +107,10 @@ void write_stats_json(std::ostream& os, Platform& p, const RunInfo& info) {
         histogram_json(w, g.latency_ns());
         w.key("translation_ns");
         histogram_json(w, g.translation_ns());
+        if (const auto* h = dynamic_cast<const HostDrivenInitiator*>(&g)) {
+            w.key(h->driver_kind());
+            driver_json(w, *h);
+        }
         w.end_object();
     }
     w.end_object();
@@ -154,6 +187,26 @@ void write_summary(std::ostream& os, Platform& p, const RunInfo& info) {
           << std::setprecision(2) << std::setw(10) << bandwidth_gbps(g) << std::setprecision(1) << std::setw(10)
           << g.latency_ns().mean() << std::setw(9) << g.latency_ns().p50() << std::setw(9) << g.latency_ns().p99()
           << std::setw(10) << g.latency_ns().max() << "\n";
+    }
+    bool driven = false;
+    for (auto& d : p.devices()) {
+        const auto* h = dynamic_cast<const HostDrivenInitiator*>(d->gen.get());
+        if (!h) continue;
+        if (!driven) {
+            o << "\nHost driver (ring / storage; ns per packet or request)\n";
+            o << "  " << std::left << std::setw(12) << "name" << std::setw(14) << "policy" << std::right
+              << std::setw(9) << "units" << std::setw(10) << "lat mean" << std::setw(9) << "p99" << std::setw(10)
+              << "map mean" << std::setw(11) << "unmap mean" << std::setw(9) << "p99" << std::setw(9) << "flushes"
+              << std::setw(8) << "TLBIs" << std::setw(8) << "syncs" << "\n";
+            driven = true;
+        }
+        const DriverStats& s = h->driver_stats();
+        o << "  " << std::left << std::setw(12) << d->cfg.name << std::setw(14)
+          << (h->driver_kind() + "/" + (h->mapper() ? unmap_policy_name(h->driver_params().unmap_policy) : "untransl."))
+          << std::right << std::setw(9) << s.units << std::setprecision(1) << std::setw(10) << s.latency_ns.mean()
+          << std::setw(9) << s.latency_ns.p99() << std::setw(10) << s.map_ns.mean() << std::setw(11)
+          << s.unmap_ns.mean() << std::setw(9) << s.unmap_ns.p99() << std::setw(9) << s.flushes << std::setw(8)
+          << h->invalidation_commands() << std::setw(8) << h->sync_commands() << "\n";
     }
     o << "\nIOMMUs\n";
     for (auto& io : p.iommus()) {

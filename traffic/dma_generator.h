@@ -15,12 +15,14 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <systemc>
 
 #include "traffic/dma_initiator.h"
 #include "traffic/driver_params.h"
 #include "traffic/pattern/address_pattern.h"
+#include "traffic/pattern/trace_file.h"
 
 namespace iommusim {
 
@@ -44,6 +46,10 @@ struct GeneratorParams {
     // Pattern shape (traffic/pattern/address_pattern.h); base, window, size
     // and seed come from the device and the fields above.
     traffic::PatternParams shape;
+    // pattern: trace (traffic/trace_generator.h): the file as given and its
+    // records (all requesters; the generator replays its own).
+    std::string trace_file;
+    std::shared_ptr<const std::vector<traffic::TraceRecord>> trace;
     // Driver-in-the-loop patterns (traffic/ring_generator.h,
     // traffic/storage_generator.h): their workload and the unmap policy.
     RingParams ring;

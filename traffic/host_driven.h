@@ -86,7 +86,7 @@ public:
     uint64_t buffer_pa() const { return buffer_pa_; }
 
     // "ring" or "storage": the stats.json / statistics group.
-    const std::string& kind() const { return kind_; }
+    const std::string& driver_kind() const { return kind_; }
     // "packets" or "requests".
     const std::string& unit_name() const { return unit_; }
     const DriverDmaParams& driver_params() const { return dp_; }

@@ -89,6 +89,7 @@ void RingGenerator::run() {
         d.data = desc;
         d.index = index++;
         issue(d, qk, false);
+        if (qk.need_sync()) qk.sync();
         for (uint64_t off = 0; off < r.packet_size; off += buf.size()) {
             Request x;
             x.index = index++;
@@ -101,6 +102,7 @@ void RingGenerator::run() {
                 for (uint32_t j = 0; j < x.size; ++j) buf[j] = payload_byte(k, off + j);
             x.data = buf.data();
             issue(x, qk);
+        if (qk.need_sync()) qk.sync();
         }
         const uint32_t len = r.packet_size, status = 1;
         std::memcpy(desc, &addr, 8);
@@ -109,6 +111,7 @@ void RingGenerator::run() {
         d.write = true;
         d.index = index++;
         issue(d, qk, false);
+        if (qk.need_sync()) qk.sync();
         qk.sync();
         // 3. driver unmaps
         const sc_time t2 = sc_time_stamp();

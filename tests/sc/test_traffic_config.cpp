@@ -98,9 +98,9 @@ BOOST_AUTO_TEST_CASE(every_key_is_read) {
 BOOST_AUTO_TEST_CASE(keys_of_another_pattern_are_refused_at_their_location) {
     // "    traffic: {pattern: random, alpha: 1.1}": alpha's value at column 39
     BOOST_TEST(error_of("{pattern: random, alpha: 1.1}") ==
-               "7:39: 'devices[0].traffic.alpha': only for pattern zipf (this device's pattern is random)");
-    BOOST_TEST(error_of("{pattern: zipf, stride: 128}").find("'devices[0].traffic.stride': only for pattern "
-                                                              "sequential or strided") != std::string::npos);
+               "7:39: 'devices[0].traffic.alpha': not a key of pattern random (only of zipf)");
+    BOOST_TEST(error_of("{pattern: zipf, stride: 128}").find("'devices[0].traffic.stride': not a key of pattern "
+                                                              "zipf (only of sequential, strided)") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(limits_and_rates) {
