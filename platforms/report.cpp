@@ -130,7 +130,7 @@ void write_stats_json(std::ostream& os, Platform& p, const RunInfo& info) {
         w.key("walks").value(ps.walks);
         w.key("walk_reads").value(ps.walk_reads);
         w.key("walk_reads_per_walk").value(ps.walks ? double(ps.walk_reads) / double(ps.walks) : 0.0);
-        const Pool& walkers = io.smmu->pipeline().walkers();
+        const TimelinePool& walkers = io.smmu->pipeline().walkers();
         w.key("walker_waits").value(walkers.waits());
         w.key("walker_slots").value(walkers.size());
         w.key("walker_busy_ns").value(double(walkers.busy_ps()) / 1000.0);

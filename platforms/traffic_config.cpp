@@ -174,6 +174,9 @@ GeneratorParams read_traffic(YamlMap& t, uint64_t buffer_size, const std::string
         t.fail("transactions", "no limit: set transactions, bytes or duration_ns (one of them non-zero)");
     g.size = static_cast<uint32_t>(t.get_u64("size", g.size, 1, 1 << 20));
     if (g.size > buffer_size) t.fail("size", "transaction larger than the device's buffer");
+    g.window = t.get_u64("window", 0);
+    if (g.window > buffer_size) t.fail("window", "larger than the device's buffer");
+    if (g.window && g.size > g.window) t.fail("size", "transaction larger than the pattern's window");
     g.write_fraction = t.get_double("write_fraction", g.write_fraction, 0, 1);
     g.seed = t.get_u64("seed", g.seed);
     g.gap_ns = t.get_double("gap_ns", g.gap_ns, 0, 1e9);
@@ -204,7 +207,7 @@ GeneratorParams read_traffic(YamlMap& t, uint64_t buffer_size, const std::string
     traffic::PatternParams trial = s;
     trial.kind = g.pattern;
     trial.base = 0;
-    trial.window = buffer_size;
+    trial.window = g.window ? g.window : buffer_size;
     trial.size = g.size;
     trial.seed = g.seed;
     try {

@@ -36,6 +36,15 @@ def number(text):
         return None
 
 
+def size_text(x):
+    """4096 -> 4KiB, 2097152 -> 2MiB: the largest unit that divides evenly."""
+    v = int(x)
+    for suffix, scale in sorted(SUFFIXES.items(), key=lambda kv: -kv[1]):
+        if v >= scale and v % scale == 0:
+            return f"{v // scale}{suffix}"
+    return str(v)
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(prog="iommusim plot", description="Line plot of sweep.csv columns.")
     p.add_argument("csv", metavar="SWEEP.csv")
@@ -125,9 +134,14 @@ def main(argv):
         pow2 = all(x > 0 and float(x).is_integer() and (int(x) & (int(x) - 1)) == 0 for x in all_x)
         ax.set_xscale("log", base=2 if pow2 else 10)
         if pow2:
-            from matplotlib.ticker import ScalarFormatter
-
-            ax.xaxis.set_major_formatter(ScalarFormatter())  # 16, 32, 64 rather than 2^4, 2^5, 2^6
+            # A tick at every x of the data, labelled 16, 32, 64 rather than
+            # 2^4, 2^5, 2^6, or 4KiB, 2MiB when the column holds sizes.
+            sized = any(r[a.x].strip().endswith(tuple(SUFFIXES)) for r in rows)
+            ticks = sorted(set(all_x))
+            ax.set_xticks(ticks)
+            ax.set_xticklabels([size_text(x) if sized else str(int(x)) for x in ticks],
+                               rotation=45 if len(ticks) > 8 else 0)
+            ax.minorticks_off()
     if a.logy:
         ax.set_yscale("log")
     if not xs_numeric:

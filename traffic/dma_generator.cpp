@@ -1,5 +1,6 @@
 #include "traffic/dma_generator.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <tlm_utils/tlm_quantumkeeper.h>
@@ -21,7 +22,11 @@ void require(bool ok, const std::string& msg) {
 
 DmaGenerator::DmaGenerator(const sc_module_name& name, const GeneratorParams& p, RequesterId rid, uint16_t segment,
                            uint64_t iova_base, uint64_t window, const sc_event& start)
-    : DmaInitiator(name, rid, segment), p_(p), base_(iova_base), window_(window), start_(start) {
+    : DmaInitiator(name, rid, segment),
+      p_(p),
+      base_(iova_base),
+      window_(p.window ? std::min(p.window, window) : window),
+      start_(start) {
     require(p_.size != 0 && window_ >= p_.size,
             "size: must be 1.." + std::to_string(window_) + " bytes (the device's buffer)");
     require(p_.idle || p_.transactions || p_.bytes || p_.duration_ns > 0,

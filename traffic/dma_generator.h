@@ -35,6 +35,7 @@ struct GeneratorParams {
     uint64_t bytes = 0;
     double duration_ns = 0;
     uint32_t size = 64;                  // bytes per transaction
+    uint64_t window = 0;                 // bytes of the buffer the pattern covers, from its start (0 = all)
     double write_fraction = 0.0;         // share of writes, 0..1
     uint64_t seed = 1;
     double gap_ns = 0.0;                 // closed loop: idle time between a slot's transactions

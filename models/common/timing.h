@@ -42,10 +42,9 @@ private:
 // global simulated time: no request can arrive earlier) are forgotten.
 class Timeline {
 public:
-    ps_t acquire(ps_t at, ps_t hold, ps_t now) {
-        busy_ += hold;
+    // Earliest start >= at of an idle gap of `hold`, without booking it.
+    ps_t earliest(ps_t at, ps_t hold) const {
         if (hold == 0) return at;
-        while (!busy_iv_.empty() && busy_iv_.begin()->second <= now) busy_iv_.erase(busy_iv_.begin());
         auto it = busy_iv_.upper_bound(at);  // first interval starting after `at`
         if (it != busy_iv_.begin()) {
             auto prev = std::prev(it);
@@ -55,28 +54,87 @@ public:
             at = it->second;
             ++it;
         }
-        // Insert [at, at + hold), merged with touching neighbours.
-        ps_t start = at, end = at + hold;
-        if (it != busy_iv_.end() && it->first == end) {
-            end = it->second;
+        return at;
+    }
+    // Books [start, end), merged with every interval it overlaps or touches.
+    void book(ps_t start, ps_t end) {
+        busy_ += end - start;
+        if (end <= start) return;
+        auto it = busy_iv_.upper_bound(start);
+        if (it != busy_iv_.begin() && std::prev(it)->second >= start) --it;
+        while (it != busy_iv_.end() && it->first <= end) {
+            start = std::min(start, it->first);
+            end = std::max(end, it->second);
             it = busy_iv_.erase(it);
         }
-        if (it != busy_iv_.begin()) {
-            auto prev = std::prev(it);
-            if (prev->second == start) {
-                prev->second = end;
-                return at;
-            }
-        }
         busy_iv_.emplace_hint(it, start, end);
-        return at;
+    }
+    void forget_before(ps_t now) {
+        while (!busy_iv_.empty() && busy_iv_.begin()->second <= now) busy_iv_.erase(busy_iv_.begin());
+    }
+    ps_t acquire(ps_t at, ps_t hold, ps_t now) {
+        forget_before(now);
+        const ps_t start = earliest(at, hold);
+        book(start, start + hold);
+        return start;
     }
     ps_t busy_ps() const { return busy_; }
     size_t intervals() const { return busy_iv_.size(); }
 
 private:
-    std::map<ps_t, ps_t> busy_iv_;  // start -> end, disjoint
+    std::map<ps_t, ps_t> busy_iv_;  // start -> end, disjoint, not touching
     ps_t busy_ = 0;
+};
+
+// N identical Timelines (IOTLB ports, page-table walkers): a request goes to
+// the member that can start it earliest.
+class TimelinePool {
+public:
+    explicit TimelinePool(unsigned n = 1) : m_(std::max(1u, n)) {}
+    unsigned size() const { return static_cast<unsigned>(m_.size()); }
+
+    // Known duration: books the earliest start on any member.
+    ps_t acquire(ps_t at, ps_t hold, ps_t now) {
+        ps_t start;
+        const unsigned i = choose(at, hold, now, start);
+        m_[i].book(start, start + hold);
+        return start;
+    }
+    // Duration known only afterwards (a walk, whose memory reads are still to
+    // come): the member and start are chosen for the expected duration (the
+    // running mean of earlier ones); release() books what it really took.
+    unsigned reserve(ps_t at, ps_t now, ps_t& start) { return choose(at, expected_, now, start); }
+    void release(unsigned i, ps_t start, ps_t end) {
+        m_[i].book(start, end);
+        const ps_t d = end - start;
+        expected_ = expected_ == 0 ? d : (expected_ * 7 + d) / 8;
+    }
+    uint64_t waits() const { return waits_; }
+    const uint64_t& waits_ref() const { return waits_; }  // for a stats registry
+    ps_t busy_ps() const {
+        ps_t b = 0;
+        for (const Timeline& t : m_) b += t.busy_ps();
+        return b;
+    }
+
+private:
+    unsigned choose(ps_t at, ps_t hold, ps_t now, ps_t& start) {
+        unsigned best = 0;
+        start = ~ps_t{0};
+        for (unsigned i = 0; i < m_.size(); ++i) {
+            m_[i].forget_before(now);
+            const ps_t s = m_[i].earliest(at, hold);
+            if (s < start) {
+                start = s;
+                best = i;
+            }
+        }
+        if (start > at) waits_++;
+        return best;
+    }
+    std::vector<Timeline> m_;
+    ps_t expected_ = 0;
+    uint64_t waits_ = 0;
 };
 
 class Pool {

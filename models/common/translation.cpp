@@ -160,7 +160,7 @@ bool TranslationPipeline::s2_translate(const TranslationContext& ctx, uint64_t i
         f.ipa = ipa;
         return false;
     };
-    t = tlb_ports_.acquire(t, p_.clock_period_ps) + p_.iotlb_latency_cycles * p_.clock_period_ps;
+    t = tlb_ports_.acquire(t, p_.clock_period_ps, now_) + p_.iotlb_latency_cycles * p_.clock_period_ps;
     TlbTag tag;
     if (const TlbEntry* e = iotlb_.lookup(TlbKind::S2, ctx.vmid, 0, ipa, &tag)) {
         if (check_perms(ctx.s2.cfg, e->s2perms, a) != vmsa::Fault::None) return fail(FaultType::Permission);
@@ -233,7 +233,7 @@ TranslateResult TranslationPipeline::translate(const TranslationContext& ctx, co
     }
 
     // IOTLB lookup.
-    t = tlb_ports_.acquire(t, p_.clock_period_ps) + p_.iotlb_latency_cycles * p_.clock_period_ps;
+    t = tlb_ports_.acquire(t, p_.clock_period_ps, now_) + p_.iotlb_latency_cycles * p_.clock_period_ps;
     const TlbKind kind = ctx.s1_enabled ? TlbKind::S1 : TlbKind::S2;
     TlbTag tag;
     if (const TlbEntry* e = iotlb_.lookup(kind, ctx.vmid, ctx.s1_enabled ? ctx.asid : 0, a.addr, &tag)) {
@@ -252,7 +252,7 @@ TranslateResult TranslationPipeline::translate(const TranslationContext& ctx, co
 
     // Miss: take a walker slot for the whole walk.
     ps_t start;
-    const unsigned slot = walkers_.reserve(t, start);
+    const unsigned slot = walkers_.reserve(t, now_, start);
     t = start;
     struct Release {
         TranslationPipeline& self;

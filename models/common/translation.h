@@ -119,7 +119,10 @@ public:
     Iotlb& iotlb() { return iotlb_; }
     SetAssocCache<WalkTag, WalkEntry>& walk_cache() { return walk_cache_; }
     const PipelineStats& stats() const { return stats_; }
-    const Pool& walkers() const { return walkers_; }
+    const TimelinePool& walkers() const { return walkers_; }
+    // The current global simulated time: no request arrives earlier, so
+    // the ports' and walkers' bookings before it can be forgotten.
+    void set_now(ps_t now) { now_ = now; }
     const PipelineParams& params() const { return p_; }
 
 private:
@@ -136,8 +139,9 @@ private:
     DescriptorReader& mem_;
     Iotlb iotlb_;
     SetAssocCache<WalkTag, WalkEntry> walk_cache_;
-    Pool tlb_ports_;
-    Pool walkers_;
+    TimelinePool tlb_ports_;
+    TimelinePool walkers_;
+    ps_t now_ = 0;
     PipelineStats stats_;
 
     // Results of the last walk_stage() for its caller.

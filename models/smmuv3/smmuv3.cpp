@@ -100,7 +100,7 @@ void Smmuv3::register_stats(StatsRegistry& reg, const std::string& pre) {
     }
     reg.add_counter(pre + ".invalidations", &st_.invalidations);
     reg.add_histogram(pre + ".invalidation_ns", &st_.invalidation_ns);
-    const Pool& w = pipe_.walkers();
+    const TimelinePool& w = pipe_.walkers();
     reg.add_counter(pre + ".walker_waits", &w.waits_ref());
     reg.add_value(pre + ".walker_occupancy", [&w] {
         const double elapsed = double(now_ps()) * w.size();
@@ -145,6 +145,7 @@ void Smmuv3::b_transport(int, tlm::tlm_generic_payload& tx, sc_time& delay) {
     const bool ssv = ext && ext->pasid_valid;
     const uint32_t ssid = ext ? ext->pasid : 0;
     const ps_t now = now_ps();
+    pipe_.set_now(now);
     ps_t t = now + to_ps(delay);
     // Translation time: everything but the forwarded memory accesses.
     ps_t xlat = 0, mark = t;

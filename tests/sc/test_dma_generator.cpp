@@ -471,3 +471,18 @@ BOOST_AUTO_TEST_CASE(impossible_parameters_are_refused) {
     s.p.rate_gbps = 1;
     BOOST_CHECK_THROW(Bench("b3", {s}, SC_ZERO_TIME), std::invalid_argument);
 }
+
+// window: the pattern covers only the first `window` bytes of the buffer:
+// sequential 64 B over a 256 B window of a 4 KiB buffer at 0x10000 wraps
+// every 4 transactions.
+BOOST_AUTO_TEST_CASE(window_restricts_the_pattern) {
+    quiet();
+    GenSpec s;
+    s.p = params("sequential", 6);
+    s.p.window = 256;
+    Bench b("bench", {s}, SC_ZERO_TIME);
+    sc_core::sc_start();
+    BOOST_TEST(b.tgts[0]->addresses() ==
+                   (std::vector<uint64_t>{0x10000, 0x10040, 0x10080, 0x100C0, 0x10000, 0x10040}),
+               boost::test_tools::per_element());
+}

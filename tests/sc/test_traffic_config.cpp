@@ -131,3 +131,11 @@ BOOST_AUTO_TEST_CASE(pasid_needs_stage1_and_fits_ssid_bits) {
                    .find("'devices[0].traffic.pasid': a PASID needs stage-1 translation") != std::string::npos);
     BOOST_TEST(load("{pasid: 255}").devices[0].traffic.pasid == 255u);
 }
+
+BOOST_AUTO_TEST_CASE(window_limits_the_pattern_within_the_buffer) {
+    BOOST_TEST(load("{window: 4KiB}").devices[0].traffic.window == 4096u);
+    BOOST_TEST(load("{}").devices[0].traffic.window == 0u);
+    BOOST_TEST(error_of("{window: 128KiB}").find("'devices[0].traffic.window': larger than the device's buffer") !=
+               std::string::npos);
+    BOOST_TEST(error_of("{window: 32, size: 64}").find("'devices[0].traffic.size'") != std::string::npos);
+}
