@@ -1,6 +1,8 @@
 #include "platforms/platform.h"
 
 #include <cstring>
+#include <fstream>
+#include <stdexcept>
 #include <memory>
 #include <set>
 
@@ -32,6 +34,19 @@ Platform::Platform(const sc_module_name& name, const PlatformConfig& cfg)
     check_time_resolution();
     tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_time(cfg_.quantum_ns, SC_NS));
     mem_ = std::make_unique<Memory>("memory", cfg_.memory);
+    for (const Preload& pl : cfg_.preload) {  // a captured system's memory image
+        std::ifstream f(pl.file, std::ios::binary);
+        std::vector<char> chunk(1 << 20);
+        uint64_t at = pl.address;
+        while (f) {
+            f.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+            const auto n = static_cast<uint64_t>(f.gcount());
+            if (n == 0) break;
+            mem_->backdoor().write(at, chunk.data(), n);
+            at += n;
+        }
+        if (at - pl.address != pl.size) throw std::runtime_error("cannot read " + pl.file);
+    }
     iommus_.reserve(cfg_.iommus.size());
     for (const auto& ic : cfg_.iommus) {
         Iommu io;
@@ -92,10 +107,24 @@ Platform::Platform(const sc_module_name& name, const PlatformConfig& cfg)
 }
 
 void Platform::host_setup() {
-    for (auto& io : iommus_)
-        if (io.driver) io.driver->init();
+    for (auto& io : iommus_) {
+        if (!io.driver) continue;
+        if (!io.cfg.captured) {
+            io.driver->init();
+            continue;
+        }
+        // A captured system: the driver's last register writes, in order.
+        for (const auto& w : io.cfg.registers) {
+            if (w.bytes == 8)
+                io.driver->write64(w.offset, w.value);
+            else
+                io.driver->write32(w.offset, static_cast<uint32_t>(w.value));
+        }
+    }
     for (auto& d : devices_) {
         const DeviceConfig& c = d->cfg;
+        // Behind a captured IOMMU: no buffer, no mapping (the preloaded tables decide).
+        if (d->iommu && d->iommu->cfg.captured) continue;
         // Device buffer in physical memory, aligned to its page size.
         d->buffer_pa = alloc_.alloc(c.buffer_size, std::max<uint64_t>(c.page_size, 4096));
         // Ring / storage: the generator maps and unmaps through the host

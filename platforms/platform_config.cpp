@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "models/smmuv3/arch/reg_names.h"
 #include "platforms/traffic_config.h"
 #include "platforms/yaml_reader.h"
 
@@ -65,6 +66,32 @@ void read_smmuv3(YamlMap& m, IommuConfig& c) {
         w.finish();
     }
     p.pipeline.walk_slots = static_cast<unsigned>(m.get_u64("walk_slots", p.pipeline.walk_slots, 1, 256));
+    c.captured = m.get_enum("setup", "driver", {"driver", "captured"}) == "captured";
+    if (!c.captured && m.has("registers"))
+        m.fail("registers", "registers are for setup: captured (the driver programs them otherwise)");
+    if (c.captured)
+        m.each("registers", [&](size_t, YamlMap& r) {
+            IommuConfig::RegWrite w;
+            if (r.has("name") == r.has("offset")) r.fail("name", "give the register's name or its offset (one of them)");
+            if (r.has("name")) {
+                w.name = r.require_string("name");
+                const smmuv3::RegisterName* n = smmuv3::find_register(w.name);
+                if (!n) r.fail("name", "no SMMUv3 register is called '" + w.name + "' (names as IHI 0070 ch. 6, e.g. CR0, STRTAB_BASE)");
+                w.offset = n->offset;
+                w.bytes = static_cast<unsigned>(r.get_u64("bytes", n->bytes, 4, 8));
+            } else {
+                w.offset = static_cast<uint32_t>(r.require_u64("offset", 0, 0x1ffff));
+                w.bytes = static_cast<unsigned>(r.get_u64("bytes", 4, 4, 8));
+                char b[16];
+                std::snprintf(b, sizeof b, "0x%x", w.offset);
+                w.name = b;
+            }
+            if (w.bytes != 4 && w.bytes != 8) r.fail("bytes", "must be 4 or 8");
+            if (w.offset % w.bytes) r.fail("offset", "not aligned to the access size");
+            w.value = r.require_u64("value");
+            if (w.bytes == 4 && (w.value >> 32)) r.fail("value", "does not fit a 32-bit register");
+            c.registers.push_back(w);
+        });
 }
 
 }  // namespace
@@ -92,11 +119,27 @@ PlatformConfig load_platform_config(const std::string& path, const std::vector<O
         pc.memory.latency_ns = m.get_double("latency_ns", pc.memory.latency_ns, 0, 1e6);
         pc.memory.bandwidth_gbps = m.get_double("bandwidth_gbps", pc.memory.bandwidth_gbps, 0, 1e6);
         pc.memory.dmi = m.get_bool("dmi", true);
+        const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+        m.each("preload", [&](size_t, YamlMap& e) {
+            Preload pl;
+            std::filesystem::path f(e.require_string("file"));
+            if (f.is_relative()) f = dir / f;
+            pl.file = f.string();
+            pl.address = e.require_u64("address");
+            std::error_code ec;
+            pl.size = std::filesystem::file_size(f, ec);
+            if (ec) e.fail("file", "cannot read " + pl.file + ": " + ec.message());
+            if (pl.address < pc.memory.base || pl.size > pc.memory.size ||
+                pl.address - pc.memory.base > pc.memory.size - pl.size)
+                e.fail("address", "the file (" + std::to_string(pl.size) + " bytes) does not fit in memory there");
+            pc.preload.push_back(pl);
+        });
         pc.alloc_base = m.get_u64("alloc_base", pc.memory.base + (uint64_t{1} << 30));
         pc.alloc_size = m.get_u64("alloc_size", pc.memory.size - (pc.alloc_base - pc.memory.base));
         if (pc.alloc_base < pc.memory.base || pc.alloc_size > pc.memory.size ||
             pc.alloc_base - pc.memory.base > pc.memory.size - pc.alloc_size)
             m.fail("alloc_base", "the allocation region must lie inside memory");
+
         m.finish();
     }
     // Machine and PCI topology.
@@ -276,6 +319,34 @@ PlatformConfig load_platform_config(const std::string& path, const std::vector<O
             }
         }
     }
+    // Captured IOMMUs: their devices get no buffer and no mapping from the
+    // host software (the preloaded tables decide), so the keys that shape
+    // them are refused; the allocator must not overlap preloaded memory when
+    // anything still allocates from it.
+    bool allocates = false;
+    for (const auto& io : pc.iommus) allocates |= io.modelled && !io.captured;
+    for (size_t i = 0; i < pc.devices.size(); ++i) {
+        const DeviceConfig& d = pc.devices[i];
+        const bool captured = d.iommu >= 0 && pc.iommus[d.iommu].captured;
+        allocates |= !captured;
+        if (!captured) continue;
+        for (const char* k : {"translation", "granule", "page_size", "ias_bits"})
+            if (device_nodes[i][k])
+                pc.warnings.push_back(ConfigError(path, device_nodes[i][k].Mark(),
+                                                  "devices[" + std::to_string(i) + "]." + k,
+                                                  "warning: no effect: " + pc.iommus[d.iommu].name +
+                                                      "'s tables are captured (setup: captured), the host "
+                                                      "software does not map for this device")
+                                          .what());
+    }
+    if (allocates)
+        for (size_t i = 0; i < pc.preload.size(); ++i) {
+            const Preload& pl = pc.preload[i];
+            if (pl.address < pc.alloc_base + pc.alloc_size && pc.alloc_base < pl.address + pl.size)
+                YamlMap(root["memory"], path, "memory", YAML::Node())
+                    .fail("alloc_base", "the region the host software allocates from overlaps memory.preload[" +
+                                            std::to_string(i) + "]: move alloc_base / alloc_size");
+        }
     // Every record of a trace must belong to a device replaying that trace.
     {
         std::map<std::string, std::set<uint32_t>> replayers;  // file -> segment << 16 | rid

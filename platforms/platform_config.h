@@ -26,6 +26,24 @@ struct IommuConfig {
     RequesterId rid;    // amdvi: the IOMMU's own PCI function
     smmuv3::Smmuv3Params smmu;
     smmuv3::DriverParams driver;
+    // setup: captured — no host-software helper: the registers are written
+    // in this order at time 0, as a driver's last writes left them, and the
+    // tables are whatever memory.preload put in memory.
+    bool captured = false;
+    struct RegWrite {
+        std::string name;  // as given (a register name or the offset in hex)
+        uint32_t offset = 0;
+        unsigned bytes = 4;
+        uint64_t value = 0;
+    };
+    std::vector<RegWrite> registers;
+};
+
+// memory.preload: raw bytes put at a physical address before time 0.
+struct Preload {
+    std::string file;  // resolved path
+    uint64_t address = 0;
+    uint64_t size = 0;  // the file's size
 };
 
 struct DeviceConfig {
@@ -51,6 +69,7 @@ struct PlatformConfig {
     double quantum_ns = 1000;
     bool unsafe_noiommu = false;
     MemoryParams memory;
+    std::vector<Preload> preload;
     uint64_t alloc_base = 0;
     uint64_t alloc_size = 0;
     std::vector<IommuConfig> iommus;

@@ -102,7 +102,7 @@ void RingGenerator::run() {
                 for (uint32_t j = 0; j < x.size; ++j) buf[j] = payload_byte(k, off + j);
             x.data = buf.data();
             issue(x, qk);
-        if (qk.need_sync()) qk.sync();
+            if (qk.need_sync()) qk.sync();
         }
         const uint32_t len = r.packet_size, status = 1;
         std::memcpy(desc, &addr, 8);

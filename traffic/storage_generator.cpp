@@ -59,7 +59,10 @@ StorageGenerator::StorageGenerator(const sc_module_name& name, const GeneratorPa
     traffic::SplitMix64 rng(p_.seed);
     for (uint64_t i = perm_.size(); i-- > 1;) std::swap(perm_[i], perm_[rng.below(i + 1)]);
     set_slots(iova_base_ + sg_bytes_, s.block_size, blocks_);
-    for (unsigned i = 0; i < p_.outstanding; ++i) SC_THREAD(slot);
+    for (unsigned i = 0; i < p_.outstanding; ++i) {  // one thread per outstanding request: slot_0, slot_1, ...
+        const std::string n = "slot_" + std::to_string(i);
+        declare_thread_process(h, n.c_str(), StorageGenerator, slot);
+    }
 }
 
 bool StorageGenerator::claim(Claim& c) {
@@ -112,7 +115,7 @@ void StorageGenerator::slot() {
             d.pasid_valid = p_.pasid_valid;
             d.pasid = p_.pasid;
             issue(d, qk, false);
-        if (qk.need_sync()) qk.sync();
+            if (qk.need_sync()) qk.sync();
         }
         for (uint64_t g = 0; g < segs_; ++g) {
             const uint64_t base = mapper_ ? iova + g * s.segment_size : segment_pa(block * segs_ + g);
@@ -128,7 +131,7 @@ void StorageGenerator::slot() {
                     for (uint32_t j = 0; j < x.size; ++j) buf[j] = payload_byte(c.index, g * s.segment_size + off + j);
                 x.data = buf.data();
                 issue(x, qk);
-        if (qk.need_sync()) qk.sync();
+                if (qk.need_sync()) qk.sync();
             }
         }
         qk.sync();
