@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,6 +47,21 @@ inline RunResult run_shell(const std::string& cmd, const std::filesystem::path& 
     std::stringstream ss;
     ss << in.rdbuf();
     return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, ss.str()};
+}
+
+// A CSV file as rows of cells (no quoting: the files tests read have none).
+inline std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    std::vector<std::vector<std::string>> rows;
+    std::string line;
+    while (std::getline(in, line)) {
+        std::vector<std::string> cells;
+        std::stringstream ss(line);
+        std::string c;
+        while (std::getline(ss, c, ',')) cells.push_back(c);
+        rows.push_back(cells);
+    }
+    return rows;
 }
 
 }  // namespace iommusim::test

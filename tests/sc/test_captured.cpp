@@ -88,19 +88,7 @@ void write_image(const fs::path& file) {
     std::ofstream(file, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
-std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
-    std::ifstream in(p);
-    std::vector<std::vector<std::string>> rows;
-    std::string line;
-    while (std::getline(in, line)) {
-        std::vector<std::string> cells;
-        std::stringstream ss(line);
-        std::string c;
-        while (std::getline(ss, c, ',')) cells.push_back(c);
-        rows.push_back(cells);
-    }
-    return rows;
-}
+using iommusim::test::read_csv;
 
 // STRTAB_BASE = 0x8000_0000 (ADDR = PA[51:6]); STRTAB_BASE_CFG: FMT [17:16] =
 // 0 (linear), LOG2SIZE [5:0] = 8 -> 0x8; CR0.SMMUEN (bit 0) = 1.

@@ -36,19 +36,7 @@ devices:
     traffic: {pattern: trace, file: t.csv}
 )";
 
-std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
-    std::ifstream in(p);
-    std::vector<std::vector<std::string>> rows;
-    std::string line;
-    while (std::getline(in, line)) {
-        std::vector<std::string> cells;
-        std::stringstream ss(line);
-        std::string c;
-        while (std::getline(ss, c, ',')) cells.push_back(c);
-        rows.push_back(cells);
-    }
-    return rows;
-}
+using iommusim::test::read_csv;
 
 uint64_t hex(const std::string& s) { return std::stoull(s, nullptr, 16); }
 

@@ -1,5 +1,7 @@
 #include "models/pci/acpi/acpi_table.h"
 
+#include <algorithm>
+
 namespace iommusim::pci::acpi {
 
 void ByteWriter::put(uint64_t v, size_t bytes) {
@@ -95,6 +97,25 @@ uint8_t byte_sum(const std::vector<uint8_t>& table) {
     unsigned sum = 0;
     for (uint8_t b : table) sum += b;
     return static_cast<uint8_t>(sum);
+}
+
+SdtHeader header_for(const FirmwareView& view, std::string_view signature, uint8_t revision) {
+    SdtHeader h;
+    h.signature = std::string(signature);
+    h.revision = revision;
+    h.oem_id = view.oem_id;
+    h.oem_table_id = view.oem_table_id;
+    h.oem_revision = view.oem_revision;
+    return h;
+}
+
+std::vector<const FwBusRange*> segment_bus_ranges(const FirmwareView& view, uint16_t segment) {
+    std::vector<const FwBusRange*> ranges;
+    for (const FwBusRange& r : view.bus_ranges)
+        if (r.segment == segment) ranges.push_back(&r);
+    std::stable_sort(ranges.begin(), ranges.end(),
+                     [](const FwBusRange* a, const FwBusRange* b) { return a->bus_first < b->bus_first; });
+    return ranges;
 }
 
 }  // namespace iommusim::pci::acpi

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "models/pci/firmware_view.h"
+
 namespace iommusim::pci::acpi {
 
 // ACPI 6.5 §5.2.6, Table 5.4 "DESCRIPTION_HEADER Fields": byte offset of each
@@ -112,6 +114,12 @@ public:
 private:
     ByteWriter w_;
 };
+
+// The header of a table built from `view` (its OEM fields).
+SdtHeader header_for(const FirmwareView& view, std::string_view signature, uint8_t revision);
+
+// The bus ranges of one PCI segment, ascending by first bus.
+std::vector<const FwBusRange*> segment_bus_ranges(const FirmwareView& view, uint16_t segment);
 
 // Sum of all bytes mod 256 (0 for a table with a valid checksum).
 uint8_t byte_sum(const std::vector<uint8_t>& table);

@@ -86,13 +86,7 @@ std::vector<uint8_t> build_dmar(const FirmwareView& view) {
     if (view.host_address_width == 0 || view.host_address_width > kMaxAddressWidth)
         throw std::invalid_argument("DMAR: host address width out of range");
 
-    SdtHeader h;
-    h.signature = "DMAR";
-    h.revision = kTableRevision;
-    h.oem_id = view.oem_id;
-    h.oem_table_id = view.oem_table_id;
-    h.oem_revision = view.oem_revision;
-    AcpiTable t(h);
+    AcpiTable t(header_for(view, "DMAR", kTableRevision));
     ByteWriter& w = t.w();
     w.at(kHostAddressWidth).u8(static_cast<uint8_t>(view.host_address_width - 1));
     w.at(kFlags).u8(kDmarFlags);
@@ -108,11 +102,7 @@ std::vector<uint8_t> build_dmar(const FirmwareView& view) {
     for (size_t i = 0; i < view.iommus.size(); ++i) {
         const FwIommu& u = view.iommus[i];
         if (u.kind != IommuKind::VTd) continue;
-        std::vector<const FwBusRange*> ranges;
-        for (const FwBusRange& r : view.bus_ranges)
-            if (r.segment == u.segment) ranges.push_back(&r);
-        std::stable_sort(ranges.begin(), ranges.end(),
-                         [](const FwBusRange* a, const FwBusRange* b) { return a->bus_first < b->bus_first; });
+        const std::vector<const FwBusRange*> ranges = segment_bus_ranges(view, u.segment);
         const auto mine = [&](const FwBusRange* r) { return r->iommu == static_cast<int>(i) && !r->bypass; };
         Unit unit{i, !ranges.empty() && std::all_of(ranges.begin(), ranges.end(), mine), {}};
         if (!unit.include_all)

@@ -66,13 +66,7 @@ void id_mapping(ByteWriter& w, uint32_t input_base, uint64_t count, uint32_t out
 }  // namespace
 
 std::vector<uint8_t> build_iort(const FirmwareView& view) {
-    SdtHeader h;
-    h.signature = "IORT";
-    h.revision = kTableRevision;
-    h.oem_id = view.oem_id;
-    h.oem_table_id = view.oem_table_id;
-    h.oem_revision = view.oem_revision;
-    AcpiTable t(h);
+    AcpiTable t(header_for(view, "IORT", kTableRevision));
     ByteWriter& w = t.w();
 
     // Which IOMMUs get an SMMUv3 node, and which segments a root complex node.

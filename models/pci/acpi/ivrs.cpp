@@ -55,13 +55,7 @@ std::vector<uint8_t> build_ivrs(const FirmwareView& view) {
             throw std::invalid_argument("IVRS: bus range of '" + r.bridge + "' names IOMMU " +
                                         std::to_string(r.iommu) + ", which does not exist");
 
-    SdtHeader h;
-    h.signature = "IVRS";
-    h.revision = kTableRevision;
-    h.oem_id = view.oem_id;
-    h.oem_table_id = view.oem_table_id;
-    h.oem_revision = view.oem_revision;
-    AcpiTable t(h);
+    AcpiTable t(header_for(view, "IVRS", kTableRevision));
     ByteWriter& w = t.w();
     const uint32_t pa_size = std::min<uint32_t>(view.host_address_width, kInfoSizeMask);
     w.at(kIvInfo).u32(pa_size << kInfoPaSizeShift);
@@ -71,11 +65,7 @@ std::vector<uint8_t> build_ivrs(const FirmwareView& view) {
     for (size_t i = 0; i < view.iommus.size(); ++i) {
         const FwIommu& u = view.iommus[i];
         if (u.kind != IommuKind::AMDVi) continue;
-        std::vector<const FwBusRange*> ranges;
-        for (const FwBusRange& r : view.bus_ranges)
-            if (r.segment == u.segment) ranges.push_back(&r);
-        std::stable_sort(ranges.begin(), ranges.end(),
-                         [](const FwBusRange* a, const FwBusRange* b) { return a->bus_first < b->bus_first; });
+        const std::vector<const FwBusRange*> ranges = segment_bus_ranges(view, u.segment);
         const auto mine = [&](const FwBusRange* r) { return r->iommu == static_cast<int>(i) && !r->bypass; };
         std::vector<Entry> entries;
         if (!ranges.empty() && std::all_of(ranges.begin(), ranges.end(), mine)) {
