@@ -99,14 +99,22 @@ struct Dma {
         tx.set_streaming_width(8);
     }
     ~Dma() { tx.clear_extension(&ext); }
+    // As a closed-loop initiator with a 1 us quantum: each DMA starts when the
+    // previous one completed (local time), and simulated time catches up
+    // (sc_start) once the local time passes the quantum.
+    sc_core::sc_time local = sc_core::SC_ZERO_TIME;
     bool issue(tlm_utils::simple_initiator_socket<Rig>& port, uint16_t rid, uint64_t addr) {
         ext.rid.value = rid;
         tx.set_address(addr);
         tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-        port->b_transport(tx, d);
+        port->b_transport(tx, local);
+        if (local >= kQuantum) {
+            sc_core::sc_start(local);
+            local = sc_core::SC_ZERO_TIME;
+        }
         return tx.is_response_ok();
     }
+    static inline const sc_core::sc_time kQuantum{1, sc_core::SC_US};
 };
 
 void BM_BareCacheLookup(benchmark::State& st) {

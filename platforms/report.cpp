@@ -194,14 +194,14 @@ void write_summary(std::ostream& os, Platform& p, const RunInfo& info) {
         if (!h) continue;
         if (!driven) {
             o << "\nHost driver (ring / storage; ns per packet or request)\n";
-            o << "  " << std::left << std::setw(12) << "name" << std::setw(14) << "policy" << std::right
+            o << "  " << std::left << std::setw(14) << "name" << std::setw(16) << "policy" << std::right
               << std::setw(9) << "units" << std::setw(10) << "lat mean" << std::setw(9) << "p99" << std::setw(10)
               << "map mean" << std::setw(11) << "unmap mean" << std::setw(9) << "p99" << std::setw(9) << "flushes"
               << std::setw(8) << "TLBIs" << std::setw(8) << "syncs" << "\n";
             driven = true;
         }
         const DriverStats& s = h->driver_stats();
-        o << "  " << std::left << std::setw(12) << d->cfg.name << std::setw(14)
+        o << "  " << std::left << std::setw(14) << d->cfg.name << std::setw(16)
           << (h->driver_kind() + "/" + (h->mapper() ? unmap_policy_name(h->driver_params().unmap_policy) : "untransl."))
           << std::right << std::setw(9) << s.units << std::setprecision(1) << std::setw(10) << s.latency_ns.mean()
           << std::setw(9) << s.latency_ns.p99() << std::setw(10) << s.map_ns.mean() << std::setw(11)

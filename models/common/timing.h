@@ -9,8 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <iterator>
-#include <map>
+#include <cstddef>
 #include <vector>
 
 namespace iommusim {
@@ -45,32 +44,50 @@ public:
     // Earliest start >= at of an idle gap of `hold`, without booking it.
     ps_t earliest(ps_t at, ps_t hold) const {
         if (hold == 0) return at;
-        auto it = busy_iv_.upper_bound(at);  // first interval starting after `at`
-        if (it != busy_iv_.begin()) {
-            auto prev = std::prev(it);
-            if (prev->second > at) at = prev->second;  // arrives while busy
-        }
-        while (it != busy_iv_.end() && it->first < at + hold) {  // the gap before `it` is too short
-            at = it->second;
-            ++it;
-        }
+        size_t i = first_after(at);
+        if (i > head_ && iv_[i - 1].end > at) at = iv_[i - 1].end;  // arrives while busy
+        for (; i < iv_.size() && iv_[i].start < at + hold; ++i) at = iv_[i].end;  // gap too short
         return at;
     }
     // Books [start, end), merged with every interval it overlaps or touches.
+    // Intervals are kept sorted in a vector: booking at or after the last one
+    // (the common case) extends it or appends, without allocating.
     void book(ps_t start, ps_t end) {
         busy_ += end - start;
         if (end <= start) return;
-        auto it = busy_iv_.upper_bound(start);
-        if (it != busy_iv_.begin() && std::prev(it)->second >= start) --it;
-        while (it != busy_iv_.end() && it->first <= end) {
-            start = std::min(start, it->first);
-            end = std::max(end, it->second);
-            it = busy_iv_.erase(it);
+        size_t i = first_after(start);
+        if (i > head_ && iv_[i - 1].end >= start) {  // overlaps or touches the one before: extend it
+            Iv& prev = iv_[i - 1];
+            if (end > prev.end) prev.end = end;
+            size_t j = i;
+            while (j < iv_.size() && iv_[j].start <= prev.end) {
+                if (iv_[j].end > prev.end) prev.end = iv_[j].end;
+                ++j;
+            }
+            iv_.erase(iv_.begin() + static_cast<std::ptrdiff_t>(i), iv_.begin() + static_cast<std::ptrdiff_t>(j));
+            return;
         }
-        busy_iv_.emplace_hint(it, start, end);
+        size_t j = i;
+        while (j < iv_.size() && iv_[j].start <= end) {
+            if (iv_[j].end > end) end = iv_[j].end;
+            ++j;
+        }
+        if (j > i) {
+            iv_[i] = Iv{start, end};
+            iv_.erase(iv_.begin() + static_cast<std::ptrdiff_t>(i + 1), iv_.begin() + static_cast<std::ptrdiff_t>(j));
+        } else {
+            iv_.insert(iv_.begin() + static_cast<std::ptrdiff_t>(i), Iv{start, end});
+        }
     }
     void forget_before(ps_t now) {
-        while (!busy_iv_.empty() && busy_iv_.begin()->second <= now) busy_iv_.erase(busy_iv_.begin());
+        while (head_ < iv_.size() && iv_[head_].end <= now) ++head_;
+        if (head_ == iv_.size()) {
+            iv_.clear();
+            head_ = 0;
+        } else if (head_ >= 64 && head_ * 2 >= iv_.size()) {
+            iv_.erase(iv_.begin(), iv_.begin() + static_cast<std::ptrdiff_t>(head_));
+            head_ = 0;
+        }
     }
     ps_t acquire(ps_t at, ps_t hold, ps_t now) {
         forget_before(now);
@@ -79,10 +96,21 @@ public:
         return start;
     }
     ps_t busy_ps() const { return busy_; }
-    size_t intervals() const { return busy_iv_.size(); }
+    size_t intervals() const { return iv_.size() - head_; }
 
 private:
-    std::map<ps_t, ps_t> busy_iv_;  // start -> end, disjoint, not touching
+    struct Iv {
+        ps_t start, end;
+    };
+    // Index of the first live interval starting after `t`.
+    size_t first_after(ps_t t) const {
+        if (iv_.size() == head_ || iv_.back().start <= t) return iv_.size();  // the common case
+        return static_cast<size_t>(std::upper_bound(iv_.begin() + static_cast<std::ptrdiff_t>(head_), iv_.end(), t,
+                                                    [](ps_t v, const Iv& x) { return v < x.start; }) -
+                                   iv_.begin());
+    }
+    std::vector<Iv> iv_;  // sorted by start, disjoint, not touching; [head_, size) are live
+    size_t head_ = 0;
     ps_t busy_ = 0;
 };
 

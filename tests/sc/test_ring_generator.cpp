@@ -268,6 +268,28 @@ BOOST_AUTO_TEST_CASE(deferred_never_reuses_an_iova_before_its_flush) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(deferred_flushes_when_the_oldest_entry_times_out) {
+    quiet();
+    // A packet takes ~0.8 us plus a 1 us gap: the period T is within
+    // [1.25, 2.5) us, so the oldest queued entry reaches 2.5 us when the
+    // third entry is queued: flushes at packets 2, 5, 8 (timeout); packet 9
+    // is flushed at the end. flush_batch 256 is never reached.
+    PlatformConfig c = load(kHead + device("nic0", "00:01.0", "256KiB",
+                                           "packets: 10, ring_entries: 16, packet_gap_ns: 1000, "
+                                           "unmap_policy: deferred, flush_batch: 256, flush_timeout_ns: 2500"));
+    Platform p("platform", c);
+    sc_core::sc_start();
+    const DriverStats& s = ring(p, 0).driver_stats();
+    const double period = s.latency_ns.mean() + 1000;
+    BOOST_TEST(period >= 1250.0);
+    BOOST_TEST(period < 2500.0);
+    BOOST_TEST(s.flushes_timeout == 3u);
+    BOOST_TEST(s.flushes_final == 1u);
+    BOOST_TEST(s.flushes_full == 0u);
+    BOOST_TEST(s.max_queued == 3u);
+    BOOST_TEST(ring(p, 0).faults() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(strict_unmap_and_packet_latency_cost_more_than_deferred) {
     quiet();
     PlatformConfig c = load(
