@@ -139,3 +139,14 @@ BOOST_AUTO_TEST_CASE(window_limits_the_pattern_within_the_buffer) {
                std::string::npos);
     BOOST_TEST(error_of("{window: 32, size: 64}").find("'devices[0].traffic.size'") != std::string::npos);
 }
+
+// Every platform file shipped under configs/ (examples and studies) loads.
+BOOST_AUTO_TEST_CASE(every_shipped_config_loads) {
+    unsigned n = 0;
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(IOMMUSIM_SOURCE_DIR) / "configs")) {
+        if (e.path().extension() != ".yaml") continue;
+        ++n;
+        BOOST_CHECK_NO_THROW(load_platform_config(e.path().string()));
+    }
+    BOOST_TEST(n >= 8u);  // 5 examples + 3 studies at the time of writing
+}
