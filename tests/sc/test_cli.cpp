@@ -250,6 +250,39 @@ BOOST_AUTO_TEST_CASE(set_overrides_are_read_and_checked) {
     fs::remove_all(d);
 }
 
+// Page size of the mappings: with 2 MiB pages an 8 MiB buffer read end to
+// end costs exactly 4 IOTLB misses (one walk per 2 MiB block); with 1 GiB
+// pages random reads over a 1 GiB buffer cost exactly 1.
+BOOST_AUTO_TEST_CASE(superpages_give_one_iotlb_entry_per_block) {
+    const fs::path d = temp_dir("superpages");
+    std::ofstream(d / "p.yaml") << R"(memory: {size: 64GiB}
+iommus:
+  - {name: smmu0}
+devices:
+  - name: two_m
+    bdf: "00:01.0"
+    page_size: 2MiB
+    buffer: {iova: 0x40000000, size: 8MiB}
+    traffic: {pattern: sequential, transactions: 2048, size: 4096}
+  - name: one_g
+    bdf: "00:02.0"
+    page_size: 1GiB
+    buffer: {iova: 0x80000000, size: 1GiB}
+    traffic: {pattern: random, transactions: 5000, size: 64}
+)";
+    const RunResult r = run("run p.yaml --quiet --out out --set iommus.smmu0.walk_cache.enabled=false", d);
+    BOOST_TEST_REQUIRE(r.code == 0, r.out);
+    const YAML::Node s = YAML::LoadFile((d / "out" / "stats.json").string());
+    // 2 devices: 2048 + 5000 lookups; misses: 4 (2 MiB blocks) + 1 (the 1 GiB block).
+    BOOST_TEST(s["iommus"]["smmu0"]["iotlb"]["lookups"].as<unsigned>() == 7048u);
+    BOOST_TEST(s["iommus"]["smmu0"]["iotlb"]["misses"].as<unsigned>() == 5u);
+    // Walks without a walk cache: 2 MiB leaves at level 2 (3 reads), 1 GiB at level 1 (2 reads).
+    BOOST_TEST(s["iommus"]["smmu0"]["walk_reads"].as<unsigned>() == 4u * 3u + 2u);
+    BOOST_TEST(s["devices"]["two_m"]["faults"].as<unsigned>() == 0u);
+    BOOST_TEST(s["devices"]["one_g"]["faults"].as<unsigned>() == 0u);
+    fs::remove_all(d);
+}
+
 BOOST_AUTO_TEST_CASE(usage_errors_exit_2) {
     const fs::path d = temp_dir("usage");
     BOOST_TEST(run("", d).code == 2);
