@@ -7,18 +7,13 @@
 
 #include "models/common/tlm/dma_ext.h"
 #include "models/common/tlm/sc_time_util.h"
+#include "traffic/generator_util.h"
 
 using namespace sc_core;
 
 namespace iommusim {
 
-namespace {
-
-void require(bool ok, const std::string& msg) {
-    if (!ok) throw std::invalid_argument(msg);
-}
-
-}  // namespace
+using gen::require;
 
 DmaGenerator::DmaGenerator(const sc_module_name& name, const GeneratorParams& p, RequesterId rid, uint16_t segment,
                            uint64_t iova_base, uint64_t window, const sc_event& start)

@@ -8,22 +8,15 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "models/common/tlm/sc_time_util.h"
+#include "traffic/generator_util.h"
 
 using namespace sc_core;
 
 namespace iommusim {
 
-namespace {
-
-void require(bool ok, const std::string& msg) {
-    if (!ok) throw std::invalid_argument(msg);
-}
-
-uint64_t roundup(uint64_t v, uint64_t g) { return (v + g - 1) / g * g; }
-
-double ns(const sc_time& t) { return double(to_ps(t)) / 1000.0; }
-
-}  // namespace
+using gen::ns;
+using gen::require;
+using gen::roundup;
 
 RingGenerator::RingGenerator(const sc_module_name& name, const GeneratorParams& p, RequesterId rid,
                              uint16_t segment, uint64_t iova_base, uint64_t window, uint64_t granule,
