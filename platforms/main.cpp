@@ -73,7 +73,8 @@ const char* kUsage =
     "(list elements by name, id or index; see docs/platforms.md).\n"
     "\n"
     "Exit codes: 0 success, 1 simulation or I/O error or (audit) an isolation breach\n"
-    "or (sweep) a failed point, 2 invalid configuration or usage.\n";
+    "or (sweep) a failed point, 2 invalid configuration or usage, 3 (run) an RTL\n"
+    "co-simulation mismatch (iotlb.cosim: rtl, docs/rtl-cosim.md).\n";
 
 // Command-line words after the command: one CONFIG, options that take a
 // value (`value_opts`) and flags. Returns false (usage printed) on misuse.

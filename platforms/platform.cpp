@@ -61,6 +61,22 @@ Platform::Platform(const sc_module_name& name, const PlatformConfig& cfg)
         io.smmu->out.bind(mem_->in);
         io.driver->regs.bind(io.smmu->regs);
         io.smmu->register_stats(stats_, "iommus." + ic.name);
+        if (ic.cosim.enabled) {
+#if IOMMUSIM_HAVE_COSIM
+            cosim::CosimOptions o;
+            o.instance = ic.name + "_iotlb_rtl";
+            o.label = ic.name + "'s IOTLB";
+            o.top = ic.cosim.top;
+            o.variant = ic.cosim.variant;
+            o.geometry = ic.smmu.pipeline.iotlb;
+            o.clock_period_ps = io.smmu->pipeline().params().clock_period_ps;
+            o.trace_file = ic.cosim.trace;
+            io.cosim = cosim::make_iotlb_cosim(o);
+            io.smmu->pipeline().iotlb().set_observer(io.cosim.get());
+#else
+            throw std::runtime_error(ic.name + ": iotlb.cosim: rtl, but this iommusim is built without co-simulation");
+#endif
+        }
         // StreamID = the firmware view's ID mapping of the requester ID.
         auto sids = std::make_shared<std::vector<uint32_t>>(0x10000);
         for (uint32_t rid = 0; rid < 0x10000; ++rid)

@@ -17,6 +17,7 @@
 #include "models/smmuv3/smmuv3.h"
 #include "models/smmuv3/smmuv3_driver.h"
 #include "platforms/platform_config.h"
+#include "rtl-cosim/cosim_api.h"
 #include "traffic/dma_generator.h"
 #include "traffic/host_mapper.h"
 
@@ -31,6 +32,7 @@ public:
         IommuConfig cfg;
         std::unique_ptr<smmuv3::Smmuv3> smmu;
         std::unique_ptr<smmuv3::Smmuv3Driver> driver;
+        std::unique_ptr<cosim::IotlbChecker> cosim;  // iotlb.cosim: rtl (observes smmu's IOTLB)
     };
     struct Device {
         DeviceConfig cfg;

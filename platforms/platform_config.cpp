@@ -8,6 +8,7 @@
 #include "models/smmuv3/arch/reg_names.h"
 #include "platforms/traffic_config.h"
 #include "platforms/yaml_reader.h"
+#include "rtl-cosim/cosim_api.h"
 
 namespace iommusim {
 
@@ -22,6 +23,34 @@ void read_cache(YamlMap& m, CacheGeometry& g, unsigned& latency, const char* wha
     latency = static_cast<unsigned>(m.get_u64("latency_cycles", latency, 0, 1000));
     const std::string err = validate(g);
     if (!err.empty()) m.fail("entries", std::string(what) + ": " + err);
+}
+
+// iotlb.cosim: rtl and its keys (docs/rtl-cosim.md).
+void read_iotlb_cosim(YamlMap& t, IommuConfig& c) {
+    auto& co = c.cosim;
+    co.enabled = t.get_enum("cosim", "off", {"off", "rtl"}) == "rtl";
+    if (!co.enabled) {
+        for (const char* k : {"cosim_top", "cosim_trace", "cosim_variant"})
+            if (t.has(k)) t.fail(k, "only with cosim: rtl");
+        return;
+    }
+    co.top = t.get_string("cosim_top", co.top);
+    co.trace = t.get_string("cosim_trace", "");
+    // Test-only (not in docs/platforms.md): a mutant of the reference RTL.
+    if (t.has("cosim_variant"))
+        co.variant = t.get_enum("cosim_variant", co.variant,
+                                {"reference", "mutant_replacement", "mutant_invalidate", "mutant_pagemask"});
+#if IOMMUSIM_HAVE_COSIM
+    cosim::CosimOptions o;
+    o.top = co.top;
+    o.variant = co.variant;
+    o.geometry = c.smmu.pipeline.iotlb;
+    const std::string err = cosim::check_cosim(o);
+    if (!err.empty()) t.fail(t.has("cosim_top") ? "cosim_top" : "cosim", err);
+#else
+    t.fail("cosim", "this iommusim is built without RTL co-simulation (Verilator was not found when it was "
+                    "configured, or IOMMUSIM_COSIM=OFF): rebuild with Verilator installed (docs/rtl-cosim.md)");
+#endif
 }
 
 void read_smmuv3(YamlMap& m, IommuConfig& c) {
@@ -52,6 +81,7 @@ void read_smmuv3(YamlMap& m, IommuConfig& c) {
         YamlMap t = m.map("iotlb");
         read_cache(t, p.pipeline.iotlb, p.pipeline.iotlb_latency_cycles, "iotlb");
         p.pipeline.iotlb_ports = static_cast<unsigned>(t.get_u64("ports", p.pipeline.iotlb_ports, 1, 64));
+        read_iotlb_cosim(t, c);
         t.finish();
     }
     {
@@ -307,6 +337,12 @@ PlatformConfig load_platform_config(const std::string& path, const std::vector<O
                                      std::to_string(pc.iommus[d.iommu].smmu.ssid_bits) + ")");
             }
         }
+        if (d.iommu >= 0 && pc.iommus[d.iommu].cosim.enabled && d.granule != "4k" && !d.bridge_bypass &&
+            d.translation != "bypass" && !pc.iommus[d.iommu].captured)
+            YamlMap(device_nodes[i], path, "devices[" + std::to_string(i) + "]", YAML::Node())
+                .fail("granule", pc.iommus[d.iommu].name +
+                                     "'s IOTLB is co-simulated (iotlb.cosim: rtl) and the RTL port carries the page "
+                                     "sizes of the 4 KiB granule only (4 KiB, 2 MiB, 1 GiB)");
         if (d.iommu >= 0 && pc.iommus[d.iommu].type == "smmuv3") {
             const unsigned bits = pc.iommus[d.iommu].driver.sid_bits;
             if (bits < 32 && (d.stream_id >> bits) != 0) {

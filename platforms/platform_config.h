@@ -26,6 +26,14 @@ struct IommuConfig {
     RequesterId rid;    // amdvi: the IOMMU's own PCI function
     smmuv3::Smmuv3Params smmu;
     smmuv3::DriverParams driver;
+    // iotlb.cosim: rtl — every IOTLB operation is replayed on a verilated
+    // RTL IOTLB and compared (docs/rtl-cosim.md).
+    struct Cosim {
+        bool enabled = false;
+        std::string top = "iommusim_iotlb";  // iotlb.cosim_top
+        std::string variant = "reference";   // iotlb.cosim_variant (test-only: the mutants)
+        std::string trace;                   // iotlb.cosim_trace: VCD file, relative to --out ("" = none)
+    } cosim;
     // setup: captured — no host-software helper: the registers are written
     // in this order at time 0, as a driver's last writes left them, and the
     // tables are whatever memory.preload put in memory.

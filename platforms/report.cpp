@@ -150,6 +150,24 @@ void write_stats_json(std::ostream& os, Platform& p, const RunInfo& info) {
         w.key("events_lost").value(s.stats().events_lost);
         w.key("commands").value(s.stats().commands);
         w.key("command_errors").value(s.stats().command_errors);
+        if (io.cosim) {  // iotlb.cosim: rtl (docs/rtl-cosim.md)
+            const cosim::CosimStats& c = io.cosim->stats();
+            w.key("cosim").begin_object();
+            w.key("rtl_top").value(io.cosim->options().top);
+            w.key("variant").value(io.cosim->options().variant);
+            w.key("operations").value(c.operations);
+            w.key("checked").value(c.checked);
+            w.key("lookups").value(c.lookups);
+            w.key("fills").value(c.fills);
+            w.key("invalidations").value(c.invalidations);
+            w.key("rtl_cycles").value(c.rtl_cycles);
+            w.key("mismatches").value(c.mismatches);
+            if (c.mismatches)
+                w.key("first_mismatch").value(c.first_mismatch);
+            else
+                w.key("first_mismatch").value(nullptr);
+            w.end_object();
+        }
         w.end_object();
     }
     w.end_object();
@@ -226,6 +244,16 @@ void write_summary(std::ostream& os, Platform& p, const RunInfo& info) {
           << " per walk)\n" << std::setprecision(1);
         o << "    faults        " << io.smmu->stats().faults << ", events " << io.smmu->stats().events
           << " (lost " << io.smmu->stats().events_lost << "), commands " << io.smmu->stats().commands << "\n";
+        if (io.cosim) {
+            const cosim::CosimStats& cs = io.cosim->stats();
+            o << "    co-simulation: " << cs.operations << " IOTLB operations";
+            if (!cs.mismatches)
+                o << ", all matched (RTL '" << io.cosim->options().top << "', " << cs.rtl_cycles << " cycles)\n";
+            else
+                o << ", MISMATCH after " << cs.checked << " matched (RTL '" << io.cosim->options().top << "'"
+                  << (io.cosim->options().variant != "reference" ? ", variant " + io.cosim->options().variant : "")
+                  << "): " << cs.first_mismatch.substr(0, cs.first_mismatch.find('\n')) << "\n";
+        }
     }
     os << o.str();
 }

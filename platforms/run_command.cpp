@@ -95,7 +95,18 @@ int run_platform(const PlatformConfig& cfg, const RunOptions& o) {
                       << "', whose model is not built yet: 'run' cannot simulate it ('tables' and 'audit' work)\n";
             return 1;
         }
-    Platform platform("platform", cfg);
+    // Co-simulation waveforms (iotlb.cosim_trace) are outputs: relative to --out.
+    PlatformConfig run_cfg = cfg;
+    for (auto& io : run_cfg.iommus) {
+        if (!io.cosim.enabled || io.cosim.trace.empty()) continue;
+        namespace fs = std::filesystem;
+        fs::path f(io.cosim.trace);
+        if (f.is_relative()) f = fs::path(o.out) / f;
+        std::error_code ec;
+        if (f.has_parent_path()) fs::create_directories(f.parent_path(), ec);
+        io.cosim.trace = f.string();
+    }
+    Platform platform("platform", run_cfg);
     Recording rec;
     std::string err;
     if (!rec.start(platform, o, err)) {
@@ -108,6 +119,13 @@ int run_platform(const PlatformConfig& cfg, const RunOptions& o) {
         sc_core::sc_start();
     }
     const auto t1 = std::chrono::steady_clock::now();
+    // RTL co-simulation: close the waveforms; a divergence makes the run fail (exit 3).
+    bool cosim_mismatch = false;
+    for (auto& io : platform.iommus())
+        if (io.cosim) {
+            io.cosim->finish();
+            cosim_mismatch |= io.cosim->stats().mismatches != 0;
+        }
     RunInfo info;
     info.simulated_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
     info.host_seconds = std::chrono::duration<double>(t1 - t0).count();
@@ -126,7 +144,13 @@ int run_platform(const PlatformConfig& cfg, const RunOptions& o) {
         if (o.transactions) std::cout << ", transactions.csv";
         if (o.trace_events) std::cout << ", trace.json";
         if (o.vcd) std::cout << ", activity.vcd";
+        for (const auto& io : run_cfg.iommus)
+            if (io.cosim.enabled && !io.cosim.trace.empty()) std::cout << ", " << io.cosim.trace;
         std::cout << "\n";
+    }
+    if (cosim_mismatch) {
+        std::cerr << "iommusim: RTL co-simulation mismatch (see above and iommus.<name>.cosim in stats.json): exit 3\n";
+        return 3;
     }
     if (o.compare_bypass) return compare_with_bypass(o, std::cout, std::cerr);
     return 0;

@@ -32,7 +32,8 @@ struct RunOptions {
 void make_baseline_bypass(PlatformConfig& cfg);
 
 // Runs an already loaded configuration; returns the exit code (0 ok, 1
-// simulation / I/O error). Must be the only elaboration in this process.
+// simulation / I/O error, 3 RTL co-simulation mismatch). Must be the only
+// elaboration in this process.
 int run_platform(const PlatformConfig& cfg, const RunOptions& o);
 
 }  // namespace iommusim

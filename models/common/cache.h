@@ -240,6 +240,13 @@ public:
         return plru_[size_t{set} * (ways_ - 1) + node] != 0;
     }
 
+    // Where an entry returned by lookup() or probe() lives (co-simulation).
+    void locate(const Data* d, uint32_t& set, uint32_t& way) const {
+        const size_t i = static_cast<size_t>(d - data_.data());
+        set = static_cast<uint32_t>(i / ways_);
+        way = static_cast<uint32_t>(i % ways_);
+    }
+
     // f(set, way, const Tag&, const Data&) over valid entries, in set then
     // way order.
     template <typename F>

@@ -3,6 +3,33 @@
 namespace iommusim {
 
 const TlbEntry* Iotlb::lookup(TlbKind kind, uint16_t vmid, uint32_t asid, uint64_t ia, TlbTag* hit_tag) {
+    if (!obs_) return lookup_impl(kind, vmid, asid, ia, hit_tag);
+    TlbTag tag;
+    const TlbEntry* e = lookup_impl(kind, vmid, asid, ia, &tag);
+    uint32_t set = 0, way = 0;
+    if (e) {
+        cache_.locate(e, set, way);
+        if (hit_tag) *hit_tag = tag;
+    }
+    obs_->on_lookup(kind, vmid, asid, ia, e, tag, set, way);
+    return e;
+}
+
+uint64_t Iotlb::invalidate(const TlbInvalidation& inv) {
+    uint64_t n;
+    if (inv.all) {
+        size_count_.fill(0);
+        size_mask_ = 0;
+        global_count_ = 0;
+        n = cache_.invalidate_all();
+    } else {
+        n = remove_if([&](const TlbTag& t, const TlbEntry&) { return inv.matches(t); });
+    }
+    if (obs_) obs_->on_invalidate(inv, n);
+    return n;
+}
+
+const TlbEntry* Iotlb::lookup_impl(TlbKind kind, uint16_t vmid, uint32_t asid, uint64_t ia, TlbTag* hit_tag) {
     // One counted lookup per translation request; per-size probes are free.
     const uint64_t sizes = size_mask_;
     const TlbEntry* found = nullptr;
@@ -50,6 +77,7 @@ void Iotlb::fill(const TlbTag& tag, const TlbEntry& e) {
     const bool present = cache_.probe(set_index(tag), tag) != nullptr;
     auto r = cache_.fill(set_index(tag), tag, e);
     if (r.evicted) forget(r.victim_tag);
+    if (obs_) obs_->on_fill(tag, e, r);
     if (!present) {
         size_count_[tag.size_log2]++;
         size_mask_ |= uint64_t{1} << tag.size_log2;

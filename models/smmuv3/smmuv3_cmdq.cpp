@@ -83,13 +83,21 @@ void Smmuv3::invalidate_tlb_va(const Cmd& c, bool by_asid, bool s2) {
     tlbi_range(c, s2 ? c.ip_address() : c.address(), first, last);
     const uint16_t vmid = static_cast<uint16_t>(c.VMID());
     const uint32_t asid = static_cast<uint32_t>(c.ASID());
-    const TlbKind kind = s2 ? TlbKind::S2 : TlbKind::S1;
-    pipe_.iotlb().invalidate_if([&](const TlbTag& tag, const TlbEntry&) {
-        if (tag.kind != kind || tag.vmid != vmid) return false;
-        if (by_asid && !tag.global && tag.asid != asid) return false;
-        const uint64_t base = tag.vpn << tag.size_log2;
-        return overlaps(base, base + ((uint64_t{1} << tag.size_log2) - 1), first, last);
-    });
+    // Entries of the kind and VMID (and of the ASID, or global, when by
+    // ASID) whose page overlaps [first, last].
+    TlbInvalidation inv;
+    inv.match_kind = true;
+    inv.kind = s2 ? TlbKind::S2 : TlbKind::S1;
+    inv.match_vmid = true;
+    inv.vmid = vmid;
+    if (by_asid) {
+        inv.asid_match = TlbInvalidation::Asid::OrGlobal;
+        inv.asid = asid;
+    }
+    inv.match_range = true;
+    inv.first = first;
+    inv.last = last;
+    pipe_.iotlb().invalidate(inv);
     if (!c.Leaf()) {
         // Non-leaf: also the walk-cache entries of tables that cover the range.
         const uint8_t stage = s2 ? 2 : 1;
@@ -154,30 +162,46 @@ uint64_t Smmuv3::execute(const Cmd& c, ps_t& t) {
         case CMD_CFGI_CD_ALL:
             cfg_cache_.invalidate_if([&](const CfgTag& tag, const CfgEntry&) { return tag.kind == 1 && tag.sid == sid; });
             return CERROR_NONE;
-        case CMD_TLBI_NH_ALL:
-            tlb.invalidate_if([&](const TlbTag& tag, const TlbEntry&) { return tag.kind == TlbKind::S1 && tag.vmid == vmid; });
+        case CMD_TLBI_NH_ALL: {
+            TlbInvalidation inv;  // stage-1 entries of the VMID
+            inv.match_kind = true;
+            inv.kind = TlbKind::S1;
+            inv.match_vmid = true;
+            inv.vmid = vmid;
+            tlb.invalidate(inv);
             wc.invalidate_if([&](const WalkTag& tag, const WalkEntry&) { return tag.stage == 1 && tag.vmid == vmid; });
             return CERROR_NONE;
-        case CMD_TLBI_NH_ASID:
+        }
+        case CMD_TLBI_NH_ASID: {
             // Non-global entries of the ASID; global entries stay.
-            tlb.invalidate_if([&](const TlbTag& tag, const TlbEntry&) {
-                return tag.kind == TlbKind::S1 && tag.vmid == vmid && !tag.global && tag.asid == asid;
-            });
+            TlbInvalidation inv;
+            inv.match_kind = true;
+            inv.kind = TlbKind::S1;
+            inv.match_vmid = true;
+            inv.vmid = vmid;
+            inv.asid_match = TlbInvalidation::Asid::NonGlobal;
+            inv.asid = asid;
+            tlb.invalidate(inv);
             wc.invalidate_if([&](const WalkTag& tag, const WalkEntry&) {
                 return tag.stage == 1 && tag.vmid == vmid && tag.asid == asid;
             });
             return CERROR_NONE;
+        }
         case CMD_TLBI_NH_VA: invalidate_tlb_va(c, true, false); return CERROR_NONE;
         case CMD_TLBI_NH_VAA: invalidate_tlb_va(c, false, false); return CERROR_NONE;
         case CMD_TLBI_S2_IPA:
             if (!p_.stage2) return CERROR_ILL;
             invalidate_tlb_va(c, false, true);
             return CERROR_NONE;
-        case CMD_TLBI_S12_VMALL:
+        case CMD_TLBI_S12_VMALL: {
             if (!p_.stage2) return CERROR_ILL;
-            tlb.invalidate_if([&](const TlbTag& tag, const TlbEntry&) { return tag.vmid == vmid; });
+            TlbInvalidation inv;  // every entry of the VMID, both kinds
+            inv.match_vmid = true;
+            inv.vmid = vmid;
+            tlb.invalidate(inv);
             wc.invalidate_if([&](const WalkTag& tag, const WalkEntry&) { return tag.vmid == vmid; });
             return CERROR_NONE;
+        }
         case CMD_TLBI_NSNH_ALL:
             tlb.invalidate_all();
             wc.invalidate_all();

@@ -33,7 +33,8 @@
 //                       removes only stage-1 entries: it misses the VM's
 //                       stage-2 context
 //   MUTANT_PAGEMASK     the 2 MiB page-offset mask is one bit short
-//                       (VA[19:0] instead of VA[20:0])
+//                       (VA[19:0] instead of VA[20:0]): wrong translated
+//                       addresses and range invalidations of 2 MiB pages
 module iommusim_iotlb #(
     parameter int ENTRIES = 64,
     parameter int WAYS    = 4,
@@ -110,6 +111,15 @@ module iommusim_iotlb #(
     localparam int P_LRU = 0, P_PLRU = 1, P_FIFO = 2, P_RANDOM = 3;
     localparam logic [SET_W-1:0] SET_MASK = SET_W'(SETS - 1);
 
+    // Reset ages: way w of every set has age w (the TLM list's initial order).
+    function automatic logic [ENTRIES*WAY_W-1:0] age_init();
+        logic [ENTRIES*WAY_W-1:0] r;
+        r = '0;
+        for (int e = 0; e < ENTRIES; e++) r[e * WAY_W +: WAY_W] = WAY_W'(e % WAYS);
+        return r;
+    endfunction
+    localparam logic [ENTRIES*WAY_W-1:0] AGE_INIT = age_init();
+
     typedef enum logic [1:0] {OP_NONE, OP_LOOKUP, OP_FILL, OP_INV} op_e;
 
     assign info_entries = 32'(ENTRIES);
@@ -117,7 +127,7 @@ module iommusim_iotlb #(
     assign info_policy  = 32'(POLICY);
 
     // ---------------------------------------------------------------- state
-    logic             v_q    [ENTRIES];
+    logic [ENTRIES-1:0] v_q;             // valid bit of entry set * WAYS + way
     logic             kind_q [ENTRIES];
     logic             glob_q [ENTRIES];
     logic [15:0]      vmid_q [ENTRIES];
@@ -126,8 +136,11 @@ module iommusim_iotlb #(
     logic [51:0]      vpn_q  [ENTRIES];
     logic [39:0]      oa_q   [ENTRIES];
     logic [13:0]      perm_q [ENTRIES];
-    logic [WAY_W-1:0] age_q  [ENTRIES];  // lru / fifo: 0 = next victim, WAYS-1 = newest
-    logic [NODES-1:0] plru_q [SETS];     // plru: node bits of each set
+    // lru / fifo: the age of entry e is age_q[e * WAY_W +: WAY_W] (0 = next
+    // victim, WAYS-1 = newest; a permutation of the ways in every set).
+    logic [ENTRIES*WAY_W-1:0] age_q;
+    // plru: the node bits of set s are plru_q[s * NODES +: NODES].
+    logic [SETS*NODES-1:0]    plru_q;
     logic [63:0]      rng_q;             // random: xorshift64* state
 
     // Accepted request
@@ -199,16 +212,14 @@ module iommusim_iotlb #(
             a   = g ? 16'd0 : rasid_q;
             vpn = vpn_of(ra_q[63:12], sz);
             s   = set_of(vpn, a, rvmid_q);
-            if (!lk_hit && !(g && rk_q)) begin
-                for (int w = 0; w < WAYS; w++) begin
-                    logic [IDX_W-1:0] e;
-                    e = IDX_W'(int'(s) * WAYS + w);
-                    if (!lk_hit && v_q[e] && kind_q[e] == rk_q && glob_q[e] == g && vmid_q[e] == rvmid_q &&
-                        asid_q[e] == a && size_q[e] == sz && vpn_q[e] == vpn) begin
-                        lk_hit = 1'b1;
-                        lk_set = s;
-                        lk_way = WAY_W'(w);
-                    end
+            for (int w = 0; w < WAYS; w++) begin
+                logic [IDX_W-1:0] e;
+                e = IDX_W'(int'(s) * WAYS + w);
+                if (!lk_hit && !(g && rk_q) && v_q[e] && kind_q[e] == rk_q && glob_q[e] == g &&
+                    vmid_q[e] == rvmid_q && asid_q[e] == a && size_q[e] == sz && vpn_q[e] == vpn) begin
+                    lk_hit = 1'b1;
+                    lk_set = s;
+                    lk_way = WAY_W'(w);
                 end
             end
         end
@@ -248,7 +259,7 @@ module iommusim_iotlb #(
         f_victim = '0;
         if (POLICY == P_LRU || POLICY == P_FIFO) begin
             for (int w = 0; w < WAYS; w++)
-                if (age_q[int'(f_set) * WAYS + w] == '0) f_victim = WAY_W'(w);
+                if (age_q[(int'(f_set) * WAYS + w) * WAY_W +: WAY_W] == '0) f_victim = WAY_W'(w);
         end else if (POLICY == P_PLRU) begin
             int node, lo, size;
             node = 0;
@@ -256,7 +267,7 @@ module iommusim_iotlb #(
             size = WAYS;
             for (int l = 0; l < LOG2W; l++) begin
                 size = size / 2;
-                if (plru_q[f_set][node]) begin
+                if (plru_q[int'(f_set) * NODES + node]) begin
                     lo   = lo + size;
                     node = 2 * node + 2;
                 end else begin
@@ -303,7 +314,7 @@ module iommusim_iotlb #(
     logic [SET_W-1:0] t_set;
     logic [WAY_W-1:0] t_way;
     logic [NODES-1:0] plru_next;
-    logic [WAY_W-1:0] age_next [WAYS];
+    logic [WAYS*WAY_W-1:0] age_next;  // the set's ages after the touch
     always_comb begin
         t_en  = 1'b0;
         t_set = '0;
@@ -319,7 +330,7 @@ module iommusim_iotlb #(
             t_set = f_set;
             t_way = f_way;
         end
-        plru_next = plru_q[t_set];
+        plru_next = plru_q[int'(t_set) * NODES +: NODES];
         begin
             int node, lo, size;
             node = 0;
@@ -339,27 +350,28 @@ module iommusim_iotlb #(
         end
         for (int w = 0; w < WAYS; w++) begin
             logic [WAY_W-1:0] a, at;
-            a  = age_q[int'(t_set) * WAYS + w];
-            at = age_q[int'(t_set) * WAYS + int'(t_way)];
-            if (w == int'(t_way)) age_next[w] = WAY_W'(WAYS - 1);
-            else if (a > at) age_next[w] = a - 1'b1;
-            else age_next[w] = a;
+            a  = age_q[(int'(t_set) * WAYS + w) * WAY_W +: WAY_W];
+            at = age_q[(int'(t_set) * WAYS + int'(t_way)) * WAY_W +: WAY_W];
+            if (w == int'(t_way)) age_next[w * WAY_W +: WAY_W] = WAY_W'(WAYS - 1);
+            else if (a > at) age_next[w * WAY_W +: WAY_W] = a - 1'b1;
+            else age_next[w * WAY_W +: WAY_W] = a;
         end
     end
 
     // ------------------------------------------------------------ registers
+    logic [IDX_W-1:0] f_idx;  // the entry a fill writes
+    assign f_idx = IDX_W'(int'(f_set) * WAYS + int'(f_way));
+
     always_ff @(posedge clk) begin
         if (!rst_n) begin
+            v_q           <= '0;
+            age_q         <= AGE_INIT;
+            plru_q        <= '0;
             op_q          <= OP_NONE;
             lu_rsp_valid  <= 1'b0;
             fl_rsp_valid  <= 1'b0;
             inv_rsp_valid <= 1'b0;
             rng_q         <= cfg_seed != 64'd0 ? cfg_seed : 64'h9e37_79b9_7f4a_7c15;
-            for (int e = 0; e < ENTRIES; e++) begin
-                v_q[e]   <= 1'b0;
-                age_q[e] <= WAY_W'(e % WAYS);
-            end
-            for (int s = 0; s < SETS; s++) plru_q[s] <= '0;
         end else begin
             lu_rsp_valid  <= 1'b0;
             fl_rsp_valid  <= 1'b0;
@@ -378,42 +390,39 @@ module iommusim_iotlb #(
                     lu_rsp_pa     <= lk_hit ? {12'd0, oa_q[e], 12'd0} | (ra_q & mask_of(size_q[e])) : 64'd0;
                 end
                 OP_FILL: begin
-                    logic [IDX_W-1:0] e;
-                    e = IDX_W'(int'(f_set) * WAYS + int'(f_way));
                     fl_rsp_valid   <= 1'b1;
                     fl_rsp_evicted <= f_evict;
                     fl_rsp_set     <= 16'(f_set);
                     fl_rsp_way     <= 16'(f_way);
-                    fl_rsp_vkind   <= f_evict && kind_q[e];
-                    fl_rsp_vglobal <= f_evict && glob_q[e];
-                    fl_rsp_vvmid   <= f_evict ? vmid_q[e] : 16'd0;
-                    fl_rsp_vasid   <= f_evict ? asid_q[e] : 16'd0;
-                    fl_rsp_vsize   <= f_evict ? size_q[e] : 2'd0;
-                    fl_rsp_vva     <= f_evict ? base_of(vpn_q[e], size_q[e]) : 64'd0;
-                    v_q[e]    <= 1'b1;
-                    kind_q[e] <= rk_q;
-                    glob_q[e] <= rg_q;
-                    vmid_q[e] <= rvmid_q;
-                    asid_q[e] <= rasid_q;
-                    size_q[e] <= rsize_q;
-                    vpn_q[e]  <= f_vpn;
-                    oa_q[e]   <= rc_q[51:12];
-                    perm_q[e] <= rperm_q;
+                    fl_rsp_vkind   <= f_evict && kind_q[f_idx];
+                    fl_rsp_vglobal <= f_evict && glob_q[f_idx];
+                    fl_rsp_vvmid   <= f_evict ? vmid_q[f_idx] : 16'd0;
+                    fl_rsp_vasid   <= f_evict ? asid_q[f_idx] : 16'd0;
+                    fl_rsp_vsize   <= f_evict ? size_q[f_idx] : 2'd0;
+                    fl_rsp_vva     <= f_evict ? base_of(vpn_q[f_idx], size_q[f_idx]) : 64'd0;
+                    v_q[f_idx]    <= 1'b1;
+                    kind_q[f_idx] <= rk_q;
+                    glob_q[f_idx] <= rg_q;
+                    vmid_q[f_idx] <= rvmid_q;
+                    asid_q[f_idx] <= rasid_q;
+                    size_q[f_idx] <= rsize_q;
+                    vpn_q[f_idx]  <= f_vpn;
+                    oa_q[f_idx]   <= rc_q[51:12];
+                    perm_q[f_idx] <= rperm_q;
                     if (POLICY == P_RANDOM && f_evict) rng_q <= rng_next;
                 end
                 OP_INV: begin
                     inv_rsp_valid <= 1'b1;
                     inv_rsp_count <= inv_n;
-                    for (int e = 0; e < ENTRIES; e++)
-                        if (inv_hit[e]) v_q[e] <= 1'b0;
-                    if (ram_q)
-                        for (int s = 0; s < SETS; s++) plru_q[s] <= '0;
+                    v_q           <= v_q & ~inv_hit;
+                    if (ram_q) plru_q <= '0;
                 end
                 default: ;
             endcase
-            if (t_en && POLICY == P_PLRU && WAYS > 1) plru_q[t_set] <= plru_next;
+            // Replacement state of the touched set (lookup hits, fills).
+            if (t_en && POLICY == P_PLRU && WAYS > 1) plru_q[int'(t_set) * NODES +: NODES] <= plru_next;
             if (t_en && (POLICY == P_LRU || POLICY == P_FIFO))
-                for (int w = 0; w < WAYS; w++) age_q[int'(t_set) * WAYS + w] <= age_next[w];
+                age_q[int'(t_set) * WAYS * WAY_W +: WAYS * WAY_W] <= age_next;
             // Accept the next request (ready only while op_q is OP_NONE).
             op_q <= OP_NONE;
             if (op_q == OP_NONE) begin

@@ -145,6 +145,13 @@ BOOST_AUTO_TEST_CASE(every_shipped_config_loads) {
     unsigned n = 0;
     for (const auto& e : fs::recursive_directory_iterator(fs::path(IOMMUSIM_SOURCE_DIR) / "configs")) {
         if (e.path().extension() != ".yaml") continue;
+#if !IOMMUSIM_HAVE_COSIM
+        // iotlb.cosim: rtl needs a build with Verilator (docs/rtl-cosim.md).
+        std::ifstream f(e.path());
+        std::string text;
+        std::getline(f, text, '\0');
+        if (text.find("cosim: rtl") != std::string::npos) continue;
+#endif
         ++n;
         BOOST_CHECK_NO_THROW(load_platform_config(e.path().string()));
     }
