@@ -177,12 +177,7 @@ void expect_all_matched(const CacheGeometry& g) {
 }
 
 CacheGeometry geometry(uint32_t entries, uint32_t ways, ReplPolicy p, uint64_t seed = 1) {
-    CacheGeometry g;
-    g.entries = entries;
-    g.ways = ways;
-    g.policy = p;
-    g.seed = seed;
-    return g;
+    return CacheGeometry{entries, ways, p, seed};
 }
 
 fs::path shipped() { return fs::path(IOMMUSIM_SOURCE_DIR) / "configs" / "cosim-smmuv3.yaml"; }

@@ -24,12 +24,7 @@ struct T {
 using Cache = SetAssocCache<T, uint64_t>;
 
 CacheGeometry geo(uint32_t entries, uint32_t ways, ReplPolicy p, uint64_t seed = 1) {
-    CacheGeometry g;
-    g.entries = entries;
-    g.ways = ways;
-    g.policy = p;
-    g.seed = seed;
-    return g;
+    return CacheGeometry{entries, ways, p, seed};
 }
 
 // Way holding `tag` in the set selected by `index`, or -1.
