@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -226,9 +227,10 @@ int tables(int argc, char** argv) {
         std::ifstream dump(out + "/tables.txt");
         std::cout << dump.rdbuf();
     }
+    namespace fs = std::filesystem;
     std::cout << "wrote";
-    for (const auto& f : t) std::cout << " " << out << "/" << f.signature << ".dat";
-    std::cout << " and " << out << "/tables.txt\n";
+    for (const auto& f : t) std::cout << " " << (fs::path(out) / (f.signature + ".dat")).string();
+    std::cout << " and " << (fs::path(out) / "tables.txt").string() << "\n";
     return 0;
 }
 
