@@ -91,7 +91,7 @@ Platform::Platform(const sc_module_name& name, const PlatformConfig& cfg)
         const uint64_t granule = uint64_t{1} << vmsa::granule_shift(granule_of(dc.granule));
         if (dc.traffic.pattern == "trace")
             d->gen = std::make_unique<TraceGenerator>(dc.name.c_str(), dc.traffic.trace, dc.rid, dc.segment,
-                                                      dc.traffic.outstanding, start_);
+                                                      dc.traffic.outstanding, start_, dc.traffic.idle);
         else if (dc.traffic.pattern == "ring")
             d->gen = std::make_unique<RingGenerator>(dc.name.c_str(), dc.traffic, dc.rid, dc.segment, dc.iova,
                                                      dc.buffer_size, granule, start_);

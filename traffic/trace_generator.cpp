@@ -7,11 +7,12 @@ using namespace sc_core;
 namespace iommusim {
 
 TraceGenerator::TraceGenerator(const sc_module_name& name, std::shared_ptr<const std::vector<traffic::TraceRecord>> trace,
-                               RequesterId rid, uint16_t segment, unsigned outstanding, const sc_event& start)
+                               RequesterId rid, uint16_t segment, unsigned outstanding, const sc_event& start,
+                               bool idle)
     : DmaInitiator(name, rid, segment), trace_(std::move(trace)), start_(start) {
     if (!trace_) throw std::invalid_argument("file: no trace");
     if (outstanding == 0) throw std::invalid_argument("outstanding: must be at least 1");
-    for (size_t i = 0; i < trace_->size(); ++i) {
+    for (size_t i = 0; !idle && i < trace_->size(); ++i) {
         const traffic::TraceRecord& r = (*trace_)[i];
         if (r.rid == rid.value && r.segment == segment) {
             mine_.push_back(i);

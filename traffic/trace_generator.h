@@ -23,7 +23,8 @@ class TraceGenerator : public DmaInitiator {
 public:
     SC_HAS_PROCESS(TraceGenerator);
     TraceGenerator(const sc_core::sc_module_name& name, std::shared_ptr<const std::vector<traffic::TraceRecord>> trace,
-                   RequesterId rid, uint16_t segment, unsigned outstanding, const sc_core::sc_event& start);
+                   RequesterId rid, uint16_t segment, unsigned outstanding, const sc_core::sc_event& start,
+                   bool idle = false);  // idle: replay nothing (the audit's own probes only)
 
     // How many records of the trace belong to this device.
     uint64_t records() const { return mine_.size(); }

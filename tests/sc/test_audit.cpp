@@ -140,3 +140,18 @@ devices:
     write_audit(os, r);
     BOOST_TEST(os.str().find("RESULT: NOT PROVEN") != std::string::npos);
 }
+
+// The audit issues only its own probes: a device replaying a trace replays
+// nothing during the audit (its generator stays at zero transactions).
+BOOST_AUTO_TEST_CASE(audit_does_not_replay_traces) {
+    const fs::path trace = fs::temp_directory_path() / ("iommusim-audit-trace-" + std::to_string(::getpid()) + ".csv");
+    std::ofstream(trace) << "0,00:01.0,-,0x10000000,64,r\n10,00:01.0,-,0x10000040,64,r\n";
+    PlatformConfig c = load("iommus:\n  - {name: smmu0}\ndevices:\n  - name: a\n    bdf: \"00:01.0\"\n"
+                            "    traffic: {pattern: trace, file: " + trace.string() + "}\n");
+    Platform p("platform", c);
+    Auditor a("audit", p, AuditOptions{8, 5});
+    sc_core::sc_start();
+    BOOST_TEST(a.result().devices.at(0).probes > 0u);
+    BOOST_TEST(p.devices().at(0)->gen->transactions() == 0u);
+    fs::remove(trace);
+}
