@@ -1,5 +1,6 @@
 #include "platforms/report.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -190,7 +191,9 @@ void write_summary(std::ostream& os, Platform& p, const RunInfo& info) {
     o << "iommusim: platform '" << p.config().name << "'  simulated " << info.simulated_ns / 1000.0 << " us in "
       << std::setprecision(2) << info.host_seconds << " s host time\n\n";
     o << "Devices\n";
-    o << "  " << std::left << std::setw(12) << "name" << std::setw(9) << "bdf" << std::setw(13) << "path"
+    int name_w = 12;  // wide enough for every device name, plus a gap
+    for (auto& d : p.devices()) name_w = std::max(name_w, static_cast<int>(d->cfg.name.size()) + 2);
+    o << "  " << std::left << std::setw(name_w) << "name" << std::setw(9) << "bdf" << std::setw(13) << "path"
       << std::right << std::setw(10) << "txns" << std::setw(8) << "faults" << std::setw(10) << "GB/s"
       << std::setw(10) << "mean ns" << std::setw(9) << "p50" << std::setw(9) << "p99" << std::setw(10) << "max"
       << "\n";
@@ -200,7 +203,7 @@ void write_summary(std::ostream& os, Platform& p, const RunInfo& info) {
         const std::string path = kind == "translated" ? d->iommu->cfg.name + "/" + d->cfg.translation
                                  : kind == "no_iommu"  ? "NO IOMMU"
                                                        : kind;
-        o << "  " << std::left << std::setw(12) << d->cfg.name << std::setw(9) << d->cfg.rid.str() << std::setw(13)
+        o << "  " << std::left << std::setw(name_w) << d->cfg.name << std::setw(9) << d->cfg.rid.str() << std::setw(13)
           << path << std::right << std::setw(10) << g.transactions() << std::setw(8) << g.faults()
           << std::setprecision(2) << std::setw(10) << bandwidth_gbps(g) << std::setprecision(1) << std::setw(10)
           << g.latency_ns().mean() << std::setw(9) << g.latency_ns().p50() << std::setw(9) << g.latency_ns().p99()
