@@ -399,9 +399,8 @@ PlatformConfig load_platform_config(const std::string& path, const std::vector<O
                 if (!replayers[trace].count(uint32_t{r.segment} << 16 | r.rid)) {
                     char buf[200];
                     std::snprintf(buf, sizeof buf,
-                                  "%s line %zu: requester %04x:%02x:%02x.%x is not a device replaying this trace",
-                                  d.traffic.trace_file.c_str(), r.line, r.segment, r.rid >> 8, (r.rid >> 3) & 0x1f,
-                                  r.rid & 7);
+                                  "%s line %zu: requester %04x:%s is not a device replaying this trace",
+                                  d.traffic.trace_file.c_str(), r.line, r.segment, RequesterId{r.rid}.str().c_str());
                     YamlMap(device_nodes[who]["traffic"], path, "devices[" + std::to_string(who) + "].traffic",
                             YAML::Node())
                         .fail("file", buf);

@@ -85,6 +85,10 @@ public:
     HostMapper* mapper() const { return mapper_; }
     uint64_t buffer_pa() const { return buffer_pa_; }
 
+    // The byte a device writes at `offset` of packet / request `unit` (tests
+    // find the data in memory by it).
+    static uint8_t payload_byte(uint64_t unit, uint64_t offset) { return static_cast<uint8_t>(unit * 31 + offset); }
+
     // "ring" or "storage": the stats.json / statistics group.
     const std::string& driver_kind() const { return kind_; }
     // "packets" or "requests".

@@ -57,9 +57,6 @@ public:
                   uint16_t segment, uint64_t iova_base, uint64_t window, uint64_t granule,
                   const sc_core::sc_event& start);
 
-    static uint8_t payload_byte(uint64_t packet, uint64_t offset) {
-        return static_cast<uint8_t>(packet * 31 + offset);
-    }
     uint64_t ring_bytes() const { return ring_bytes_; }
     uint64_t buffers() const { return nbufs_; }
     // Physical address of packet buffer b (after attach_host).

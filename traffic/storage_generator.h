@@ -62,9 +62,6 @@ public:
                      uint16_t segment, uint64_t iova_base, uint64_t window, uint64_t granule,
                      const sc_core::sc_event& start);
 
-    static uint8_t payload_byte(uint64_t request, uint64_t offset) {
-        return static_cast<uint8_t>(request * 31 + offset);
-    }
     uint64_t sg_bytes() const { return sg_bytes_; }
     uint64_t blocks() const { return blocks_; }
     uint64_t segments_per_request() const { return segs_; }

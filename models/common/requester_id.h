@@ -9,12 +9,12 @@ namespace iommusim {
 
 struct RequesterId {
     uint16_t value = 0;
-    static RequesterId make(unsigned bus, unsigned dev, unsigned fn) {
+    static constexpr RequesterId make(unsigned bus, unsigned dev, unsigned fn) {
         return RequesterId{static_cast<uint16_t>(((bus & 0xff) << 8) | ((dev & 0x1f) << 3) | (fn & 7))};
     }
-    unsigned bus() const { return value >> 8; }
-    unsigned device() const { return (value >> 3) & 0x1f; }
-    unsigned function() const { return value & 7; }
+    constexpr unsigned bus() const { return value >> 8; }
+    constexpr unsigned device() const { return (value >> 3) & 0x1f; }
+    constexpr unsigned function() const { return value & 7; }
     std::string str() const {
         char b[16];
         std::snprintf(b, sizeof b, "%02x:%02x.%x", bus(), device(), function());

@@ -11,6 +11,7 @@
 
 #include "platforms/audit.h"
 #include "platforms/platform_config.h"
+#include "tests/sc/config_helpers.h"
 
 int sc_main(int, char**) { return 0; }
 
@@ -20,10 +21,7 @@ using namespace iommusim;
 namespace {
 
 PlatformConfig load(const std::string& text) {
-    const fs::path p = fs::temp_directory_path() / ("iommusim-audit-" + std::to_string(::getpid()) + ".yaml");
-    std::ofstream(p) << text;
-    PlatformConfig c = load_platform_config(p.string());
-    fs::remove(p);
+    PlatformConfig c = test::load_config_text(text);
     for (auto& d : c.devices) d.traffic.idle = true;
     return c;
 }

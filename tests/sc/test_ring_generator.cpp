@@ -31,6 +31,7 @@
 #include "platforms/platform.h"
 #include "platforms/platform_config.h"
 #include "platforms/yaml_reader.h"
+#include "tests/sc/config_helpers.h"
 #include "traffic/ring_generator.h"
 
 int sc_main(int, char**) { return 0; }
@@ -42,33 +43,8 @@ namespace {
 
 void quiet() { sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING); }
 
-fs::path temp_file(const std::string& tag) {
-    return fs::temp_directory_path() / ("iommusim-ring-" + tag + "-" + std::to_string(::getpid()) + ".yaml");
-}
-
-PlatformConfig load(const std::string& text) {
-    const fs::path p = temp_file("cfg");
-    std::ofstream(p) << text;
-    try {
-        PlatformConfig c = load_platform_config(p.string());
-        fs::remove(p);
-        return c;
-    } catch (...) {
-        fs::remove(p);
-        throw;
-    }
-}
-
-// The error text from the line number on ("7:20: 'devices[0]...': ...").
-std::string error_of(const std::string& text) {
-    try {
-        load(text);
-    } catch (const ConfigError& e) {
-        const std::string m = e.what();
-        return m.substr(m.find(".yaml:") + 6);
-    }
-    return "(no error)";
-}
+PlatformConfig load(const std::string& text) { return test::load_config_text(text); }
+std::string error_of(const std::string& text) { return test::config_error_of(text); }
 
 const std::string kHead = "platform: {quantum_ns: 0}\niommus:\n  - {name: smmu0}\ndevices:\n";
 

@@ -28,6 +28,7 @@
 #include "platforms/platform_config.h"
 #include "platforms/yaml_reader.h"
 #include "traffic/pattern/rng.h"
+#include "tests/sc/config_helpers.h"
 #include "traffic/storage_generator.h"
 
 int sc_main(int, char**) { return 0; }
@@ -39,28 +40,8 @@ namespace {
 
 void quiet() { sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING); }
 
-PlatformConfig load(const std::string& text) {
-    const fs::path p = fs::temp_directory_path() / ("iommusim-storage-" + std::to_string(::getpid()) + ".yaml");
-    std::ofstream(p) << text;
-    try {
-        PlatformConfig c = load_platform_config(p.string());
-        fs::remove(p);
-        return c;
-    } catch (...) {
-        fs::remove(p);
-        throw;
-    }
-}
-
-std::string error_of(const std::string& text) {
-    try {
-        load(text);
-    } catch (const ConfigError& e) {
-        const std::string m = e.what();
-        return m.substr(m.find(".yaml:") + 6);
-    }
-    return "(no error)";
-}
+PlatformConfig load(const std::string& text) { return test::load_config_text(text); }
+std::string error_of(const std::string& text) { return test::config_error_of(text); }
 
 std::string platform(const std::string& traffic, const std::string& buffer = "64KiB",
                      const std::string& extra = "", bool iommu = true) {

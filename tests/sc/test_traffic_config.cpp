@@ -12,6 +12,7 @@
 
 #include "platforms/platform_config.h"
 #include "platforms/yaml_reader.h"
+#include "tests/sc/config_helpers.h"
 
 int sc_main(int, char**) { return 0; }
 
@@ -30,26 +31,11 @@ devices:
 
 // Loads kHead + "    traffic: <traffic>" (line 7 of the file).
 PlatformConfig load(const std::string& traffic, const std::string& extra_device = "") {
-    const fs::path p = fs::temp_directory_path() / ("iommusim-traffic-" + std::to_string(::getpid()) + ".yaml");
-    std::ofstream(p) << kHead << extra_device << "    traffic: " << traffic << "\n";
-    try {
-        PlatformConfig c = load_platform_config(p.string());
-        fs::remove(p);
-        return c;
-    } catch (...) {
-        fs::remove(p);
-        throw;
-    }
+    return test::load_config_text(kHead + extra_device + "    traffic: " + traffic + "\n");
 }
 
 std::string error_of(const std::string& traffic, const std::string& extra_device = "") {
-    try {
-        load(traffic, extra_device);
-    } catch (const ConfigError& e) {
-        const std::string m = e.what();
-        return m.substr(m.find(".yaml:") + 6);  // from the line number on
-    }
-    return "(no error)";
+    return test::config_error_of(kHead + extra_device + "    traffic: " + traffic + "\n");
 }
 
 }  // namespace

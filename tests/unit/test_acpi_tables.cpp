@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "models/common/requester_id.h"
 #include "models/pci/acpi/acpi_table.h"
 #include "models/pci/acpi/dmar.h"
 #include "models/pci/acpi/dump.h"
@@ -54,7 +55,7 @@ unsigned sum(const Bytes& b) {
 }
 
 constexpr uint16_t rid(unsigned bus, unsigned dev, unsigned fn) {
-    return static_cast<uint16_t>(bus << 8 | dev << 3 | fn);
+    return iommusim::RequesterId::make(bus, dev, fn).value;
 }
 
 // QEMU's bypass example, the same on every machine: the default bus (00-0f)

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "models/common/requester_id.h"
 #include "traffic/pattern/trace_file.h"
 
 using namespace iommusim::traffic;
@@ -60,7 +61,7 @@ void expect_field_error(size_t i, const std::string& value, const std::vector<st
     expect_error(kPrefix + rec + "\n", 5, all);
 }
 
-uint16_t rid(unsigned bus, unsigned dev, unsigned fn) { return uint16_t((bus << 8) | (dev << 3) | fn); }
+uint16_t rid(unsigned bus, unsigned dev, unsigned fn) { return iommusim::RequesterId::make(bus, dev, fn).value; }
 
 }  // namespace
 

@@ -11,6 +11,8 @@
 #include <istream>
 #include <system_error>
 
+#include "models/common/requester_id.h"
+
 namespace iommusim::traffic {
 
 TraceError::TraceError(const std::string& file, size_t line, const std::string& message)
@@ -130,7 +132,7 @@ public:
         if (dev > 0x1f) fail("requester", "device must be 00-1f", s);
         if (fn > 7) fail("requester", "function must be 0-7", s);
         rec.segment = static_cast<uint16_t>(seg);
-        rec.rid = static_cast<uint16_t>((bus << 8) | (dev << 3) | fn);
+        rec.rid = RequesterId::make(bus, dev, fn).value;
     }
 
     void pasid(const std::string& s, TraceRecord& rec) const {
