@@ -9,7 +9,7 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "models/common/tlm/sc_time_util.h"
-#include "platforms/smmuv3_mapper.h"
+#include "models/smmuv3/smmuv3_mapper.h"
 #include "traffic/ring_generator.h"
 #include "traffic/storage_generator.h"
 #include "traffic/trace_generator.h"

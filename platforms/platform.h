@@ -19,7 +19,7 @@
 #include "platforms/platform_config.h"
 #include "rtl-cosim/cosim_api.h"
 #include "traffic/dma_generator.h"
-#include "traffic/host_mapper.h"
+#include "models/common/host_mapper.h"
 
 namespace iommusim {
 

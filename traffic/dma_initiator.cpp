@@ -13,7 +13,13 @@ uint64_t DmaInitiator::total_ = 0;
 void DmaInitiator::set_progress_hook(std::function<void()> hook) { progress_hook_ = std::move(hook); }
 
 DmaInitiator::DmaInitiator(const sc_module_name& name, RequesterId rid, uint16_t segment)
-    : sc_module(name), out("out"), rid_(rid), segment_(segment) {}
+    : sc_module(name), out("out"), rid_(rid), segment_(segment) {
+    ext_.segment = segment_;
+    ext_.rid = rid_;
+    tx_.set_extension(&ext_);
+}
+
+DmaInitiator::~DmaInitiator() { tx_.clear_extension(&ext_); }
 
 void DmaInitiator::register_stats(StatsRegistry& reg, const std::string& pre) {
     reg.add_counter(pre + ".transactions", &done_);
@@ -41,14 +47,19 @@ void DmaInitiator::stopped() {
 bool DmaInitiator::issue(const Request& r, tlm_utils::tlm_quantumkeeper& qk, bool payload) {
     if (r.has_due && r.due > qk.get_current_time()) qk.set(r.due - sc_time_stamp());
     const sc_time issue_at = qk.get_current_time();
-    tlm::tlm_generic_payload tx;
-    DmaExtension ext;
-    ext.segment = segment_;
-    ext.rid = rid_;
+    // One payload and extension per initiator, reused: nothing on the DMA
+    // path waits, so calls from this initiator's threads never overlap.
+    sc_assert(!in_transport_);
+    in_transport_ = true;
+    tlm::tlm_generic_payload& tx = tx_;
+    DmaExtension& ext = ext_;
     ext.pasid_valid = r.pasid_valid;
     ext.pasid = r.pasid;
+    ext.translation_ps = 0;
+    ext.faulted = false;
+    ext.translated = false;
     ext.output_addr = r.addr;  // what reaches memory when nothing translates
-    tx.set_extension(&ext);
+    ext.fault = nullptr;
     tx.set_command(r.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     tx.set_address(r.addr);
     tx.set_data_ptr(r.data);
@@ -59,7 +70,7 @@ bool DmaInitiator::issue(const Request& r, tlm_utils::tlm_quantumkeeper& qk, boo
     tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_time d = qk.get_local_time();
     out->b_transport(tx, d);
-    tx.clear_extension(&ext);
+    in_transport_ = false;
     const sc_time done = sc_time_stamp() + d;
     if (done > last_done_) last_done_ = done;
     qk.set(d);

@@ -17,6 +17,7 @@
 
 #include "models/common/requester_id.h"
 #include "models/common/stats.h"
+#include "models/common/tlm/dma_ext.h"
 
 namespace iommusim {
 
@@ -25,6 +26,7 @@ public:
     tlm_utils::simple_initiator_socket<DmaInitiator> out;
 
     DmaInitiator(const sc_core::sc_module_name& name, RequesterId rid, uint16_t segment);
+    ~DmaInitiator() override;
 
     // Registers the measurements under `prefix` (e.g. "devices.nic0").
     virtual void register_stats(StatsRegistry& reg, const std::string& prefix);
@@ -90,6 +92,9 @@ private:
     static uint64_t total_;
     RequesterId rid_;
     uint16_t segment_;
+    tlm::tlm_generic_payload tx_;
+    DmaExtension ext_;
+    bool in_transport_ = false;
     unsigned running_ = 0;
     uint64_t done_ = 0, bytes_ = 0, faults_ = 0, reads_ = 0, writes_ = 0;
     uint64_t descriptor_accesses_ = 0, descriptor_bytes_ = 0;

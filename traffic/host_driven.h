@@ -44,7 +44,7 @@
 #include "models/common/stats.h"
 #include "traffic/dma_initiator.h"
 #include "traffic/driver_params.h"
-#include "traffic/host_mapper.h"
+#include "models/common/host_mapper.h"
 
 namespace iommusim {
 

@@ -1,4 +1,4 @@
-// HostMapper (traffic/host_mapper.h) for the SMMUv3: one device's translation
+// HostMapper (models/common/host_mapper.h) for the SMMUv3: one device's translation
 // domain through the host-software driver (models/smmuv3/smmuv3_driver.h).
 //   map    -> Smmuv3Driver::map (page-table stores through the memory
 //             backdoor: no simulated time)
@@ -10,8 +10,8 @@
 
 #include <cstdint>
 
+#include "models/common/host_mapper.h"
 #include "models/smmuv3/smmuv3_driver.h"
-#include "traffic/host_mapper.h"
 
 namespace iommusim {
 

@@ -2,7 +2,7 @@
 // operating system maps a buffer for a device before the device uses it and
 // unmaps it afterwards (Linux dma_map_single / dma_unmap_single through the
 // IOMMU driver). Each vendor's host-software helper implements it (for
-// SMMUv3: platforms/smmuv3_mapper.h over Smmuv3Driver), so the cost of
+// SMMUv3: models/smmuv3/smmuv3_mapper.h over Smmuv3Driver), so the cost of
 // invalidations is simulated through registers, command queue and memory,
 // not assumed. Calls that invalidate wait for simulated time: call them from
 // an SC_THREAD, with the caller's quantum keeper synchronised first.

@@ -1,4 +1,4 @@
-#include "platforms/smmuv3_mapper.h"
+#include "models/smmuv3/smmuv3_mapper.h"
 
 namespace iommusim {
 
